@@ -1,0 +1,3 @@
+export * from './backend-id.js';
+export * from './definition.js';
+export * from './runtime-backend.js';

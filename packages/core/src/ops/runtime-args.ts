@@ -1,0 +1,113 @@
+/**
+ * Typed access to an operator's run-time arguments by schema name, for kernels. Checks are cheap
+ * and fail with the operator and argument named, which is what makes a malformed `.pte` produce a
+ * readable error instead of a crash deep in a loop.
+ */
+
+import { ExecutionError } from '../errors.js';
+import { Tensor } from '../kernels/tensor.js';
+import type { ScalarType } from '../scalar-type.js';
+import { argumentIndex } from './meta-args.js';
+import type { RuntimeValue } from './runtime-value.js';
+import type { OperatorSchema } from './schema.js';
+
+export class RuntimeArgs {
+  constructor(
+    readonly schema: OperatorSchema,
+    readonly values: readonly RuntimeValue[],
+  ) {}
+
+  value(name: string): RuntimeValue {
+    return this.values[argumentIndex(this.schema, name)] ?? null;
+  }
+
+  fail(message: string): never {
+    throw new ExecutionError(`${this.schema.name}${this.schema.overload ? '.' + this.schema.overload : ''}: ${message}`);
+  }
+
+  tensor(name: string): Tensor {
+    const v = this.value(name);
+    if (!(v instanceof Tensor)) this.fail(`argument '${name}' must be a tensor`);
+    return v;
+  }
+
+  optionalTensor(name: string): Tensor | null {
+    const v = this.value(name);
+    if (v === null) return null;
+    if (!(v instanceof Tensor)) this.fail(`argument '${name}' must be a tensor or None`);
+    return v;
+  }
+
+  tensorList(name: string): Tensor[] {
+    return this.list(name).map((item) => {
+      if (!(item instanceof Tensor)) this.fail(`argument '${name}' must hold tensors`);
+      return item;
+    });
+  }
+
+  optionalTensorList(name: string): (Tensor | null)[] {
+    return this.list(name).map((item) => {
+      if (item === null) return null;
+      if (!(item instanceof Tensor)) this.fail(`argument '${name}' must hold tensors or None`);
+      return item;
+    });
+  }
+
+  int(name: string): number {
+    const v = this.value(name);
+    if (typeof v !== 'number' || !Number.isFinite(v)) this.fail(`argument '${name}' must be an int`);
+    return v;
+  }
+
+  optionalInt(name: string): number | null {
+    return this.value(name) === null ? null : this.int(name);
+  }
+
+  ints(name: string): number[] {
+    return this.list(name).map((item) => {
+      if (typeof item !== 'number') this.fail(`argument '${name}' must hold ints`);
+      return item;
+    });
+  }
+
+  optionalInts(name: string): number[] | null {
+    return this.value(name) === null ? null : this.ints(name);
+  }
+
+  /** float, or Scalar (int or float) */
+  float(name: string): number {
+    const v = this.value(name);
+    if (typeof v === 'number') return v;
+    if (typeof v === 'boolean') return v ? 1 : 0;
+    this.fail(`argument '${name}' must be a number`);
+  }
+
+  optionalFloat(name: string): number | null {
+    return this.value(name) === null ? null : this.float(name);
+  }
+
+  bool(name: string): boolean {
+    const v = this.value(name);
+    if (typeof v !== 'boolean') this.fail(`argument '${name}' must be a bool`);
+    return v;
+  }
+
+  optionalDtype(name: string): ScalarType | null {
+    const v = this.value(name);
+    if (v === null) return null;
+    if (typeof v !== 'number') this.fail(`argument '${name}' must be a dtype`);
+    return v as ScalarType;
+  }
+
+  str(name: string): string {
+    const v = this.value(name);
+    if (typeof v !== 'string') this.fail(`argument '${name}' must be a string`);
+    return v;
+  }
+
+  private list(name: string): readonly RuntimeValue[] {
+    const v = this.value(name);
+    if (!Array.isArray(v)) this.fail(`argument '${name}' must be a list`);
+    return v as readonly RuntimeValue[];
+  }
+}

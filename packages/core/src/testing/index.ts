@@ -1,0 +1,4 @@
+/**
+ * `@etch/core/testing`: the delegate conformance kit. Filled in with the delegate interface.
+ */
+export {};
