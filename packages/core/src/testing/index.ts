@@ -1,4 +1,5 @@
 /**
- * `@etch/core/testing`: the delegate conformance kit. Filled in with the delegate interface.
+ * `@etch/core/testing`: the delegate conformance kit and helpers for tests that read the
+ * reference data in `../shared`.
  */
-export {};
+export * from './shared-data.js';
