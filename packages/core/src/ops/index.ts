@@ -1,13 +1,17 @@
 /**
- * The operators core defines, grouped by concern. `coreOperators()` returns all of them for a
+ * The operators core defines, grouped by namespace. `coreOperators()` returns all of them for a
  * registry; nothing is registered globally.
  */
 
+import { atenOperators } from './aten/index.js';
 import type { OperatorDefinition } from './definition.js';
-import { arithmeticOperators } from './aten/arithmetic.js';
+import { dimOrderOperators } from './dim-order/index.js';
+import { llamaOperators } from './llama/index.js';
+import { primOperators } from './prim/index.js';
+import { quantizedOperators } from './quantized/index.js';
 
 export function coreOperators(): OperatorDefinition[] {
-  return [...arithmeticOperators()];
+  return [...atenOperators(), ...primOperators(), ...dimOrderOperators(), ...llamaOperators(), ...quantizedOperators()];
 }
 
 export * from './definition.js';

@@ -1,0 +1,11 @@
+/**
+ * The `aten::` operators core defines: functional forms used by graph builders, and the out and
+ * in-place variants ExecuTorch's portable kernel library registers.
+ */
+
+import type { OperatorDefinition } from '../definition.js';
+import { arithmeticOperators } from './arithmetic.js';
+
+export function atenOperators(): OperatorDefinition[] {
+  return [...arithmeticOperators()];
+}
