@@ -51,6 +51,8 @@ export class GraphBuilder {
   constructor(
     readonly registry: OperatorRegistry,
     readonly graph: Graph = new Graph(),
+    /** Insert new nodes before this node instead of at the end (used by rewriting passes). */
+    private readonly before?: Node,
   ) {}
 
   /** Runs `body` with node names and `meta.source` prefixed by `name` (a module path). */
@@ -78,7 +80,11 @@ export class GraphBuilder {
     const source = this.currentScope;
     const nodeName = name ?? (source ? `${source}.${def.schema.name.replace(/^.*::/, '')}` : undefined);
     const outputs = inferNodeOutputs(this.graph, this.registry, target, args, nodeName ?? target);
-    const node = this.graph.addCall(target, args, outputs, { ...(nodeName ? { name: nodeName } : {}), meta: source ? { source } : {} });
+    const node = this.graph.addCall(target, args, outputs, {
+      ...(nodeName ? { name: nodeName } : {}),
+      meta: source ? { source } : {},
+      ...(this.before ? { before: this.before } : {}),
+    });
     return outputsOf(node);
   }
 

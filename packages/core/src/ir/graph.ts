@@ -87,11 +87,11 @@ export class Graph {
     return name;
   }
 
+  /** Adds a placeholder after the existing ones (placeholders always precede call nodes). */
   addPlaceholder(name: string, meta: ValueMeta): NodeArgument {
-    if (this.order.some((n) => n.kind !== 'placeholder')) {
-      throw new InvalidArgumentError('placeholder', `'${name}' must be added before any call node`);
-    }
-    return ref(this.insert({ kind: 'placeholder', name, target: undefined, args: [], outputs: [meta], meta: {} }, this.order.length).id);
+    let index = 0;
+    while (index < this.order.length && this.order[index]!.kind === 'placeholder') index++;
+    return ref(this.insert({ kind: 'placeholder', name, target: undefined, args: [], outputs: [meta], meta: {} }, index).id);
   }
 
   /**
