@@ -11,6 +11,7 @@ import type { Node } from '../ir/graph.js';
 import type { ExportedProgram } from '../ir/program.js';
 import { Tensor } from '../kernels/tensor.js';
 import type { OperatorRegistry } from '../ops/registry.js';
+import { loweredDelegateOf } from '../delegate/lowered.js';
 import { RuntimeArgs } from '../ops/runtime-args.js';
 import type { RuntimeValue } from '../ops/runtime-value.js';
 
@@ -18,6 +19,8 @@ import type { RuntimeValue } from '../ops/runtime-value.js';
 export class ProgramState {
   readonly buffers = new Map<string, Tensor>();
   readonly constants = new Map<string, Tensor>();
+  /** States of delegated subgraphs, so their weights are read once. */
+  readonly subgraphs = new Map<ExportedProgram, ProgramState>();
 
   constructor(readonly program: ExportedProgram) {
     for (const [name, buffer] of program.buffers) {
@@ -77,6 +80,28 @@ function resolve(arg: Argument, env: Map<number, RuntimeValue[]>): RuntimeValue 
   }
 }
 
+/**
+ * A delegated subgraph runs through the reference evaluator too: its results are returned (the
+ * functional form) or copied into the planned out tensors (after the `.out` conversion).
+ */
+function evaluateDelegate(subgraph: ExportedProgram, values: RuntimeValue[], state: ProgramState, options: EvaluateOptions): RuntimeValue[] {
+  let subState = state.subgraphs.get(subgraph);
+  if (!subState) {
+    subState = new ProgramState(subgraph);
+    state.subgraphs.set(subgraph, subState);
+  }
+  const results = evaluateProgram(subgraph, values[0] as RuntimeValue[], { registry: options.registry, state: subState });
+  const outs = values[1] as RuntimeValue[] | undefined;
+  if (!outs) return results;
+  outs.forEach((out, i) => {
+    const result = results[i];
+    if (!(out instanceof Tensor) || !(result instanceof Tensor)) throw new ExecutionError('delegate outputs must be tensors');
+    out.resize(result.shape);
+    out.bytes.set(result.bytes);
+  });
+  return outs;
+}
+
 /** Runs the program on its user inputs; returns the user outputs and updates buffers in `state`. */
 export function evaluateProgram(program: ExportedProgram, inputs: readonly RuntimeValue[], options: EvaluateOptions): RuntimeValue[] {
   const state = options.state ?? new ProgramState(program);
@@ -105,11 +130,15 @@ export function evaluateProgram(program: ExportedProgram, inputs: readonly Runti
   }
   for (const node of program.graph.nodes) {
     if (node.kind !== 'call') continue;
-    const def = options.registry.get(node.target!);
     const values = node.args.map((a) => resolve(a, env));
     let results: RuntimeValue[];
     try {
-      results = def.evaluate(new RuntimeArgs(def.schema, values));
+      const lowered = loweredDelegateOf(node);
+      if (lowered) results = evaluateDelegate(lowered.subgraph, values, state, options);
+      else {
+        const def = options.registry.get(node.target!);
+        results = def.evaluate(new RuntimeArgs(def.schema, values));
+      }
     } catch (error) {
       if (EtchError.isInstance(error)) throw new ExecutionError(`${node.name} (${node.target}): ${error.message}`, { cause: error });
       throw error;

@@ -160,6 +160,33 @@ export class Graph {
     this.names.delete(node.name);
   }
 
+  /** Moves `node` so it sits immediately before `anchor` (callers keep the order valid). */
+  moveBefore(node: Node, anchor: Node): void {
+    this.order.splice(this.indexOf(node), 1);
+    this.order.splice(this.indexOf(anchor), 0, node);
+  }
+
+  /**
+   * A graph from nodes with given ids (a deserialized graph). Checks that ids are unique, that
+   * every reference points at an earlier node, and that placeholders come first.
+   */
+  static fromNodes(nodes: readonly Node[]): Graph {
+    const graph = new Graph();
+    let seenCall = false;
+    for (const n of nodes) {
+      if (graph.byId.has(n.id)) throw new InvalidArgumentError('graph', `duplicate node id ${n.id}`);
+      if (n.kind === 'placeholder' && seenCall) throw new InvalidArgumentError('graph', `placeholder ${n.name} after a call node`);
+      if (n.kind !== 'placeholder') seenCall = true;
+      for (const a of n.args) for (const r of referencedNodes(a)) graph.node(r.node);
+      const node: Node = { ...n, args: [...n.args], outputs: [...n.outputs], meta: { ...n.meta }, name: graph.uniqueName(n.name) };
+      graph.order.push(node);
+      graph.byId.set(node.id, node);
+      graph.names.add(node.name);
+      graph.nextId = Math.max(graph.nextId, node.id + 1);
+    }
+    return graph;
+  }
+
   /** A deep copy with the same node ids. */
   clone(): Graph {
     const copy = new Graph();

@@ -5,3 +5,5 @@ export * from './meta.js';
 export * from './normalize.js';
 export * from './program.js';
 export * from './sym.js';
+export * from './dump.js';
+export * from './serialize.js';
