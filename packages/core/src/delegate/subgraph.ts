@@ -32,10 +32,12 @@ function constantTargets(program: ExportedProgram): Map<number, InputSpec> {
   return new Map(program.signature.inputs.filter((s) => s.kind === 'parameter' || s.kind === 'constant').map((s) => [s.node, s]));
 }
 
-/** Throws unless no node outside the partition both depends on it and feeds it. */
-export function checkConvex(graph: Graph, partition: Partition): void {
-  const members = new Set(partition.nodes);
-  const positions = partition.nodes.map((id) => graph.indexOf(graph.node(id)));
+/**
+ * A member that depends on an outside node which itself depends on the set, or undefined when
+ * the set is convex (no path leaves it and comes back).
+ */
+export function findConvexityViolation(graph: Graph, members: ReadonlySet<number>): { member: number; via: number } | undefined {
+  const positions = [...members].map((id) => graph.indexOf(graph.node(id)));
   const first = Math.min(...positions);
   const last = Math.max(...positions);
   const tainted = new Set<number>();
@@ -43,18 +45,24 @@ export function checkConvex(graph: Graph, partition: Partition): void {
     const node = graph.nodes[i]!;
     const refs = node.args.flatMap((a) => [...referencedNodes(a)]);
     if (members.has(node.id)) {
-      for (const r of refs) {
-        if (tainted.has(r.node)) {
-          throw new EtchError(
-            'PARTITION_NOT_CONVEX',
-            `${partition.backendId} partition ${partition.number} is not convex: ${node.name} depends on ${graph.node(r.node).name}, which depends on the partition`,
-            { hint: 'the partitioner must split such partitions' },
-          );
-        }
-      }
+      const bad = refs.find((r) => tainted.has(r.node));
+      if (bad) return { member: node.id, via: bad.node };
     } else if (refs.some((r) => members.has(r.node) || tainted.has(r.node))) {
       tainted.add(node.id);
     }
+  }
+  return undefined;
+}
+
+/** Throws unless the partition is convex. */
+export function checkConvex(graph: Graph, partition: Partition): void {
+  const violation = findConvexityViolation(graph, new Set(partition.nodes));
+  if (violation) {
+    throw new EtchError(
+      'PARTITION_NOT_CONVEX',
+      `${partition.backendId} partition ${partition.number} is not convex: ${graph.node(violation.member).name} depends on ${graph.node(violation.via).name}, which depends on the partition`,
+      { hint: 'the partitioner must split such partitions (groupPartitions does)' },
+    );
   }
 }
 
