@@ -61,7 +61,7 @@ describe('pipeline passes', () => {
     expect(targets).toEqual(['aten::mul.Tensor', 'aten::add.Tensor', 'aten::mul.Scalar']);
     expect([...program.constants.keys()].sort()).toEqual(['_folded.mul', 'w']);
     const [out] = evaluateProgram(program, [input()], { registry });
-    expect(Array.from((out as Tensor).data)).toEqual(expected);
+    expect(Array.from((out as Tensor).data as Float32Array)).toEqual(expected);
   });
 
   it('converts to out variants with allocs, and the result still evaluates the same', () => {
@@ -69,7 +69,7 @@ describe('pipeline passes', () => {
     const calls = program.graph.nodes.filter((n) => n.kind === 'call').map((n) => n.target);
     expect(calls).toEqual(['etch::alloc', 'aten::mul.out', 'etch::alloc', 'aten::add.out', 'etch::alloc', 'aten::mul.Scalar_out']);
     const [out] = evaluateProgram(program, [input()], { registry });
-    expect(Array.from((out as Tensor).data)).toEqual(expected);
+    expect(Array.from((out as Tensor).data as Float32Array)).toEqual(expected);
   });
 
   it('plans memory: reuse where lifetimes allow, and the plan verifies', () => {
@@ -110,8 +110,8 @@ describe('pipeline passes', () => {
     step([1, 2]);
     const [second] = step([1, 2]);
     // cache = 2x after two steps; output = cache * x
-    expect(Array.from((second as Tensor).data)).toEqual([2, 8]);
-    expect(Array.from(state.buffers.get('cache')!.data)).toEqual([2, 4]);
+    expect(Array.from((second as Tensor).data as Float32Array)).toEqual([2, 8]);
+    expect(Array.from(state.buffers.get('cache')!.data as Float32Array)).toEqual([2, 4]);
     const plan = planMemory(lowered, registry);
     const cacheValue = plan.values.find((v) => v.kind === 'mutable_buffer')!;
     expect(cacheValue.first).toBe(0);
