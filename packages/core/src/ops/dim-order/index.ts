@@ -1,9 +1,11 @@
 /**
- * The `dim-order` operator group (see docs/architecture.md).
+ * The `dim_order_ops::` operators ExecuTorch's edge dialect uses for copies and dtype conversions
+ * when it tracks dim orders (`_to_dim_order_copy`, `_clone_dim_order`).
  */
 
 import type { OperatorDefinition } from '../definition.js';
+import { dimOrderCopyOperators } from './dim-order-copy.js';
 
 export function dimOrderOperators(): OperatorDefinition[] {
-  return [];
+  return dimOrderCopyOperators();
 }
