@@ -64,6 +64,28 @@ export interface AttentionProblem {
   readonly fullyMaskedRows: 'zero' | 'nan';
 }
 
+/** `a[aOffset … +n] · b[bOffset … +n]` with four partial sums (float64). */
+function dot(a: Float32Array | Float64Array, aOffset: number, b: Float32Array | Float64Array, bOffset: number, n: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let d = 0;
+  for (; d + 4 <= n; d += 4) {
+    s0 += a[aOffset + d]! * b[bOffset + d]!;
+    s1 += a[aOffset + d + 1]! * b[bOffset + d + 1]!;
+    s2 += a[aOffset + d + 2]! * b[bOffset + d + 2]!;
+    s3 += a[aOffset + d + 3]! * b[bOffset + d + 3]!;
+  }
+  for (; d < n; d++) s0 += a[aOffset + d]! * b[bOffset + d]!;
+  return s0 + s1 + (s2 + s3);
+}
+
+/** `accumulator += weight · row[offset … +n]`. */
+function accumulate(accumulator: Float64Array, weight: number, row: Float32Array | Float64Array, offset: number, n: number): void {
+  for (let d = 0; d < n; d++) accumulator[d] += weight * row[offset + d]!;
+}
+
 /** Computes softmax(scale · q·kᵀ + mask) · v for every problem and query row into `output`. */
 export function scaledDotProductAttention(problem: AttentionProblem): void {
   const { query, key, value, output, mask, queryLength, keyLength, headDim, valueDim, scale, causalOffset } = problem;
@@ -90,10 +112,7 @@ export function scaledDotProductAttention(problem: AttentionProblem): void {
       let max = -Infinity;
       let poisoned = false;
       for (let j = 0; j < visible; j++) {
-        const keyRow = keyBase + j * key.rowStride;
-        let dot = 0;
-        for (let d = 0; d < headDim; d++) dot += q[queryRow + d]! * k[keyRow + d]!;
-        let score = dot * scale;
+        let score = dot(q, queryRow, k, keyBase + j * key.rowStride, headDim) * scale;
         if (maskData !== undefined) {
           const m = maskData[maskRow + j * mask!.columnStride]!;
           if (additive) score += m;
@@ -112,8 +131,7 @@ export function scaledDotProductAttention(problem: AttentionProblem): void {
       for (let j = 0; j < visible; j++) {
         const weight = Math.exp(scores[j]! - max);
         sum += weight;
-        const valueRow = valueBase + j * value.rowStride;
-        for (let d = 0; d < valueDim; d++) accumulator[d] += weight * v[valueRow + d]!;
+        accumulate(accumulator, weight, v, valueBase + j * value.rowStride, valueDim);
       }
       const inverse = 1 / sum;
       for (let d = 0; d < valueDim; d++) out[outputRow + d] = accumulator[d]! * inverse;
