@@ -35,6 +35,7 @@ export interface AttentionMask {
   readonly columnStride: number;
 }
 
+/** One call of the kernel: operands, sizes, scale, causal and masked-row behaviour. */
 export interface AttentionProblem {
   readonly query: AttentionOperand;
   readonly key: AttentionOperand;

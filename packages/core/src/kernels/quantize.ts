@@ -187,7 +187,7 @@ export interface SymmetricQuantization {
   readonly scales: Tensor;
 }
 
-function floatWeights(weights: Tensor): void {
+function checkWeights(weights: Tensor): void {
   if (weights.rank !== 2) throw new InvalidArgumentError('weights', `must be 2-D [out_features, in_features], got [${weights.shape.join(', ')}]`);
   if (weights.dtype !== ScalarType.FLOAT && weights.dtype !== ScalarType.HALF && weights.dtype !== ScalarType.BFLOAT16) {
     throw new InvalidArgumentError('weights', `must be float32, float16 or bfloat16, got ${scalarTypeName(weights.dtype)}`);
@@ -202,7 +202,7 @@ function floatWeights(weights: Tensor): void {
  * `q = clamp(round(w · (1 / scale)), quantMin, quantMax)`.
  */
 export function quantizeSymmetric(weights: Tensor, bits: number, groupSize = weights.shape[1]!): SymmetricQuantization {
-  floatWeights(weights);
+  checkWeights(weights);
   const [rows, columns] = weights.shape as [number, number];
   if (!Number.isInteger(groupSize) || groupSize < 1 || columns % groupSize !== 0) {
     throw new InvalidArgumentError('groupSize', `must divide the row length ${columns}, got ${groupSize}`);
@@ -227,8 +227,9 @@ export function quantizeSymmetric(weights: Tensor, bits: number, groupSize = wei
     scales[g] = scale < eps ? eps : scale;
   }
   const values = Tensor.zeros(ScalarType.CHAR, [rows, columns]);
-  const inverse = { inverse: (scale: number) => round(1 / scale), round, zeroPointBeforeRounding: false };
-  quantizeAffine(data, scales, null, { blockSize: groupSize, count: rows * groups }, quantMin, quantMax, inverse, values);
+  // quantize_affine: round(w * (1.0 / scale)) in the weight's dtype, zero point 0.
+  const arithmetic = torchQuantizeArithmetic(weights.dtype, weights.dtype, false);
+  quantizeAffine(data, scales, null, { blockSize: groupSize, count: rows * groups }, quantMin, quantMax, arithmetic, values);
   const scaleTensor = Tensor.zeros(weights.dtype, groups === 1 ? [rows] : [rows, groups]);
   writeNumbers(scaleTensor, scales);
   return { values, scales: scaleTensor };

@@ -48,6 +48,7 @@ function packedValue(row: Uint8Array | Int8Array, base: number, index: number, b
   return ((row[base + (index >> 2)]! >> (2 * (index & 3))) & 3) - 2;
 }
 
+/** A quantized embedding table and the indices to look up. */
 export interface QuantizedEmbedding {
   /** int8/uint8 [rows, dim] for 8 bits, packed uint8 [rows, dim·bits/8] otherwise. */
   readonly weight: Tensor;

@@ -32,6 +32,7 @@ function scalarKind(dtype: ScalarType): 'int' | 'float' | 'bool' | undefined {
   return isIntegralType(dtype, false) ? 'int' : undefined;
 }
 
+/** `aten::sym_size.int`, `aten::sym_numel` and `aten::_local_scalar_dense`. */
 export function symbolicOperators(): OperatorDefinition[] {
   return [
     defineScalarOperator({

@@ -77,6 +77,7 @@ function copyCompute(op: string, sameDtype: boolean) {
   };
 }
 
+/** `_to_dim_order_copy` and `_clone_dim_order`, functional and `.out`. */
 export function dimOrderCopyOperators(): OperatorDefinition[] {
   const [toCopy] = defineOperator({
     functional:

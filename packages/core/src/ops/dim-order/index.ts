@@ -6,6 +6,7 @@
 import type { OperatorDefinition } from '../definition.js';
 import { dimOrderCopyOperators } from './dim-order-copy.js';
 
+/** Every `dim_order_ops::` operator. */
 export function dimOrderOperators(): OperatorDefinition[] {
   return dimOrderCopyOperators();
 }

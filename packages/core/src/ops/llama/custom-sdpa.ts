@@ -275,6 +275,7 @@ function quantizedMeta(args: MetaArgs): TensorMeta[] {
   return result;
 }
 
+/** `custom_sdpa`, `sdpa_with_kv_cache` and `custom_quantized_sdpa`, functional and `.out`. */
 export function customSdpaOperators(): OperatorDefinition[] {
   return [
     ...defineOperator({

@@ -8,6 +8,7 @@ import type { OperatorDefinition } from '../definition.js';
 import { customSdpaOperators } from './custom-sdpa.js';
 import { kvCacheOperators } from './kv-cache.js';
 
+/** Every `llama::` operator. */
 export function llamaOperators(): OperatorDefinition[] {
   return [...kvCacheOperators(), ...customSdpaOperators()];
 }

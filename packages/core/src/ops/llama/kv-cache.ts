@@ -99,6 +99,7 @@ function updateCacheWithIndices(args: RuntimeArgs): void {
   writeCacheRows(value, cache, (b, s) => Number(positions[b * length + s]!));
 }
 
+/** `update_cache` and `update_cache_with_indices`, functional and `.out`. */
 export function kvCacheOperators(): OperatorDefinition[] {
   return [
     ...defineOperator({

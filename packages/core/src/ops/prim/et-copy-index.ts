@@ -27,6 +27,7 @@ function copyIndex(args: RuntimeArgs): [] {
   return [];
 }
 
+/** `executorch_prim::et_copy_index.tensor`. */
 export function copyIndexOperators(): OperatorDefinition[] {
   return [
     defineCustomOperator('executorch_prim::et_copy_index.tensor(Tensor(a!) copy_to, Tensor copy_from, SymInt index) -> ()', 'inplace', {

@@ -84,6 +84,7 @@ function evaluateView(args: RuntimeArgs) {
   return [self.reshaped(sizes)];
 }
 
+/** `executorch_prim::et_view.default`. */
 export function viewOperators(): OperatorDefinition[] {
   return [
     defineCustomOperator('executorch_prim::et_view.default(Tensor(a) self, int[] size) -> Tensor(a)', 'functional', {

@@ -12,6 +12,7 @@ import { scalarArithmeticOperators } from './scalar-arithmetic.js';
 import { scalarConversionOperators } from './scalar-conversion.js';
 import { scalarLogicOperators } from './scalar-logic.js';
 
+/** Every `executorch_prim::` operator. */
 export function primOperators(): OperatorDefinition[] {
   return [
     ...scalarArithmeticOperators(),

@@ -89,6 +89,7 @@ function truncatedRemainder(a: number, b: number): number {
   return (a % b) + 0;
 }
 
+/** add, sub, mul, truediv, floordiv (`.Scalar`, `.int`), mod (`.Scalar`, `.int`) and neg. */
 export function scalarArithmeticOperators(): OperatorDefinition[] {
   return [
     defineScalarOperator({

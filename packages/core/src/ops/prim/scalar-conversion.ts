@@ -28,6 +28,7 @@ function roundingOperator(name: string, rounding: (value: number) => number): Op
   });
 }
 
+/** ceil, round, trunc, sym_float and sym_int. */
 export function scalarConversionOperators(): OperatorDefinition[] {
   return [
     roundingOperator('ceil', Math.ceil),

@@ -78,6 +78,7 @@ function operandMeta(operand: ScalarOperand): ValueMeta {
   return operand.type === 'int' ? intResult(operand.value) : scalarResult(operand.type);
 }
 
+/** eq, gt, lt, ge, le, sym_max, sym_min, sym_not and sym_ite. */
 export function scalarLogicOperators(): OperatorDefinition[] {
   return [
     comparisonOperator('eq', (a, b) => a === b),

@@ -45,6 +45,7 @@ function chooseExecutorch(args: RuntimeArgs, [scale, zeroPoint]: Tensor[]): void
   chooseQParamsRuntime(input, args.int('quant_min'), args.int('quant_max'), scale!, zeroPoint!);
 }
 
+/** `choose_qparams.tensor` and `choose_qparams.Tensor_out`. */
 export function chooseQParamsOperators(): OperatorDefinition[] {
   return defineReferenceFamily({
     functional: 'quantized_decomposed::choose_qparams.tensor(Tensor input, int quant_min, int quant_max, float eps, ScalarType dtype) -> (Tensor, Tensor)',

@@ -14,6 +14,7 @@ import { perTensorOperators } from './quantize-per-tensor.js';
 import { perTokenOperators } from './quantize-per-token.js';
 import { quantizedEmbeddingOperators } from './quantized-embedding.js';
 
+/** Every `quantized_decomposed::` operator. */
 export function quantizedOperators(): OperatorDefinition[] {
   return [
     ...perTensorOperators(),

@@ -66,6 +66,7 @@ function staticOperands(args: RuntimeArgs) {
   return { input, weight, scales };
 }
 
+/** `mixed_mm` and `mixed_linear`, functional and `.out`. */
 export function mixedMatmulOperators(): OperatorDefinition[] {
   return [
     ...defineOperator({

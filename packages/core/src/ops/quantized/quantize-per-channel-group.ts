@@ -6,10 +6,9 @@
  * (its lowering fuses them into linear/embedding ops), so they are functional only.
  */
 
-import { ShapeError } from '../../errors.js';
 import type { TensorMeta } from '../../ir/meta.js';
 import { tensorMeta } from '../../ir/meta.js';
-import { type Dim, dimToString, numelDims, shapeToString } from '../../ir/sym.js';
+import { type Dim, dimToString, shapeToString } from '../../ir/sym.js';
 import { readNumbers } from '../../kernels/access.js';
 import { dequantizeAffine, quantizeAffine, torchDequantizeArithmetic, torchQuantizeArithmetic } from '../../kernels/quantize.js';
 import type { Tensor } from '../../kernels/tensor.js';
@@ -17,7 +16,7 @@ import { type ScalarType, isFloatingType, scalarTypeName } from '../../scalar-ty
 import { type OperatorDefinition, defineOperator } from '../definition.js';
 import type { MetaArgs } from '../meta-args.js';
 import type { RuntimeArgs } from '../runtime-args.js';
-import { arithmeticDtype, checkQuantizedRange } from './reference-family.js';
+import { affineCount, arithmeticDtype, checkQuantizedRange } from './reference-family.js';
 
 const Q = 'quantized_decomposed::';
 
@@ -28,16 +27,6 @@ function effectiveGroupSize(groupSize: number, rowLength: Dim, scalesLastDim: Di
   const size = groupSize > rowLength && scalesLastDim === 1 ? rowLength : groupSize;
   if (rowLength % size !== 0) fail(`the row length ${rowLength} must be a multiple of group_size ${size}`);
   return size;
-}
-
-/** The element count of a shape, or undefined when it is not affine in one symbol. */
-function affineCount(shape: readonly Dim[]): Dim | undefined {
-  try {
-    return numelDims(shape);
-  } catch (error) {
-    if (error instanceof ShapeError) return undefined;
-    throw error;
-  }
 }
 
 function groupMeta(args: MetaArgs, outputDtype: ScalarType): TensorMeta[] {
@@ -64,6 +53,7 @@ function groupLayout(args: RuntimeArgs, input: Tensor, scales: Tensor, zeroPoint
   return { blockSize: size, count: Math.max(count, 1) };
 }
 
+/** `quantize_per_channel_group` and `dequantize_per_channel_group` (functional only). */
 export function perChannelGroupOperators(): OperatorDefinition[] {
   return [
     ...defineOperator({

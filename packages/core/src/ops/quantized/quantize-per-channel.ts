@@ -118,6 +118,7 @@ function dequantize(executorch: boolean) {
 
 const PARAMETERS = 'int axis, int quant_min, int quant_max, ScalarType dtype';
 
+/** `quantize_per_channel` and `dequantize_per_channel`, functional and `.out`. */
 export function perChannelOperators(): OperatorDefinition[] {
   return [
     ...defineReferenceFamily({

@@ -113,6 +113,7 @@ function dequantize(tensors: boolean, executorch: boolean) {
 
 const QUANTIZE_ARGS = 'int quant_min, int quant_max, ScalarType dtype';
 
+/** `quantize_per_tensor` and `dequantize_per_tensor` with scalar or tensor parameters, functional and out. */
 export function perTensorOperators(): OperatorDefinition[] {
   return [
     ...defineReferenceFamily({

@@ -9,7 +9,7 @@
 
 import type { TensorMeta } from '../../ir/meta.js';
 import { tensorMeta } from '../../ir/meta.js';
-import { type Dim, dimToString, numelDims, shapeToString } from '../../ir/sym.js';
+import { dimToString, shapeToString } from '../../ir/sym.js';
 import { readNumbers } from '../../kernels/access.js';
 import {
   EXECUTORCH_DEQUANTIZE,
@@ -27,7 +27,7 @@ import { ScalarType, isFloatingType, scalarTypeName } from '../../scalar-type.js
 import type { OperatorDefinition } from '../definition.js';
 import type { MetaArgs } from '../meta-args.js';
 import type { RuntimeArgs } from '../runtime-args.js';
-import { arithmeticDtype, checkQuantizedRange, defineReferenceFamily } from './reference-family.js';
+import { affineCount, arithmeticDtype, checkQuantizedRange, defineReferenceFamily } from './reference-family.js';
 
 const Q = 'quantized_decomposed::';
 
@@ -54,22 +54,12 @@ function chooseExecutorch(args: RuntimeArgs, [scales, zeroPoints]: Tensor[]): vo
   chooseQParamsPerTokenRuntime(input, -128, 127, scales!, zeroPoints!);
 }
 
-/** Tokens of an input: every index of all dims but the last. */
+/** Checks that scales and zero points hold one value per token (every index of all dims but the last). */
 function tokensMeta(args: MetaArgs, input: TensorMeta): void {
   if (input.shape.length < 1) args.fail('input must have at least one dimension');
-  let tokens: Dim;
-  try {
-    tokens = numelDims(input.shape.slice(0, -1));
-  } catch {
-    return;
-  }
+  const tokens = affineCount(input.shape.slice(0, -1));
   for (const name of ['scales', 'zero_points']) {
-    let count: Dim;
-    try {
-      count = numelDims(args.tensor(name).shape);
-    } catch {
-      continue;
-    }
+    const count = affineCount(args.tensor(name).shape);
     if (typeof count === 'number' && typeof tokens === 'number' && count !== tokens) {
       args.fail(`${name} ${shapeToString(args.tensor(name).shape)} must hold one value per token (${dimToString(tokens)})`);
     }
@@ -147,6 +137,7 @@ function dequantize(executorch: boolean) {
 
 const TOKEN_PARAMETERS = 'Tensor input, Tensor scales, Tensor zero_points, int quant_min, int quant_max, ScalarType dtype';
 
+/** `choose_qparams_per_token_asymmetric`, `quantize_per_token` and `dequantize_per_token`, functional and `.out`. */
 export function perTokenOperators(): OperatorDefinition[] {
   return [
     ...defineReferenceFamily({

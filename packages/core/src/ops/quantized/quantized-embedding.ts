@@ -129,6 +129,7 @@ function embeddingFamily(name: string, bits: Bits): OperatorDefinition[] {
   ];
 }
 
+/** `embedding_byte`, `embedding_4bit` and `embedding_2bit` in all four variants. */
 export function quantizedEmbeddingOperators(): OperatorDefinition[] {
   return [...embeddingFamily('embedding_byte', 8), ...embeddingFamily('embedding_4bit', 4), ...embeddingFamily('embedding_2bit', 2)];
 }

@@ -7,7 +7,9 @@
  * runtime's kernels match ExecuTorch; `defineReferenceFamily` pairs them for the `.out` conversion.
  */
 
+import { ShapeError } from '../../errors.js';
 import type { TensorMeta } from '../../ir/meta.js';
+import { type Dim, numelDims } from '../../ir/sym.js';
 import type { Tensor } from '../../kernels/tensor.js';
 import { ScalarType, isFloatingType, scalarTypeName } from '../../scalar-type.js';
 import { type OperatorDefinition, defineOperator } from '../definition.js';
@@ -15,6 +17,7 @@ import type { MetaArgs } from '../meta-args.js';
 import type { RuntimeArgs } from '../runtime-args.js';
 import { promoteTypes } from '../shape-rules.js';
 
+/** The two schemas of a family, its shape rule, and one compute function per reference. */
 export interface ReferenceFamilySpec {
   /** PyTorch's functional schema. */
   functional: string;
@@ -65,4 +68,14 @@ export function arithmeticDtype(a: ScalarType, b: ScalarType): ScalarType {
   if (!isFloatingType(a)) return b;
   if (!isFloatingType(b)) return a;
   return promoteTypes(a, b);
+}
+
+/** The element count of a shape, or undefined when it is not affine in one symbol (checked at run time then). */
+export function affineCount(shape: readonly Dim[]): Dim | undefined {
+  try {
+    return numelDims(shape);
+  } catch (error) {
+    if (error instanceof ShapeError) return undefined;
+    throw error;
+  }
 }
