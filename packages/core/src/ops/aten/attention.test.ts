@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UnsupportedOperatorError } from '../../errors.js';
 import { GraphBuilder } from '../../ir/builder.js';
 import { sym } from '../../ir/sym.js';
+import { writeNumbers } from '../../kernels/access.js';
 import { Tensor } from '../../kernels/tensor.js';
 import { ScalarType } from '../../scalar-type.js';
 import { createOperatorRegistry } from '../registry.js';
@@ -87,6 +88,20 @@ describe('aten::scaled_dot_product_attention', () => {
     expectClose(out, [
       -0.875, 0.875, -0.25, -1.375, -0.5453112, 0.4464045, 0.0796889, -1.0453111, -0.064909, -0.3084743, 0.560091, -0.1303889,
       0, -1.125, 0.625, -0.5, 0.5134158, -0.6115842, -0.0424405, 0.0134158, 0.6675579, 0.1273727, -0.4182697, 0.1675579,
+    ]);
+  });
+
+  it('computes half inputs in float and rounds the result to half', () => {
+    const half = (t: Tensor) => {
+      const h = Tensor.zeros(ScalarType.HALF, t.shape);
+      writeNumbers(h, t.data as Float32Array);
+      return h;
+    };
+    const out = attention(half(values([1, 2, 3, 4], 1)), half(values([1, 2, 5, 4], 2)), half(values([1, 2, 5, 3], 3)), null, 0, false, null, false);
+    expect(out.dtype).toBe(ScalarType.HALF);
+    // F.scaled_dot_product_attention(q.half(), k.half(), v.half()).view(torch.int16)
+    expect(Array.from(new Int16Array((out.data as Uint16Array).buffer))).toEqual([
+      -21983, 13764, 13418, -18838, -19180, 11891, 14754, 11602, -18543, 13900, -21993, -18360, -19192, -22212, -22462, -18829, -18912, -20467,
     ]);
   });
 
