@@ -206,7 +206,8 @@ class MethodEmitter {
       args.push(outs.length === 1 && !listOut ? outs[0]! : this.push({ kind: 'TensorList', items: outs }));
     } else if (def.kind === 'inplace') {
       results = [args[0]!];
-      args.push(args[0]!);
+      // Upstream's emitter adds no return slot to schemas that return nothing (et_copy_index).
+      if (def.schema.returns.length > 0) args.push(args[0]!);
     } else if (def.kind === 'scalar') {
       const meta = node.outputs[0]!;
       const slot = meta.kind === 'float' ? this.push({ kind: 'Double', value: 0 }) : meta.kind === 'bool' ? this.push({ kind: 'Bool', value: false }) : this.push({ kind: 'Int', value: 0n });

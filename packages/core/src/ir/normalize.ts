@@ -71,6 +71,12 @@ function convert(value: BuilderValue, schema: ArgumentSchema, where: string): Ar
   return convertScalar(value, schema.type, where);
 }
 
+/** The argument an omitted schema argument takes: its default, None if optional, else undefined. */
+export function defaultArgument(arg: ArgumentSchema): Argument | undefined {
+  if (arg.default) return fromDefault(arg.default, arg.type);
+  return arg.type.optional ? NONE : undefined;
+}
+
 export function normalizeArguments(
   schema: OperatorSchema,
   positional: readonly BuilderValue[],

@@ -18,7 +18,8 @@ import type { ExportedProgram, OutputSpec } from '../ir/program.js';
 import { upperBound } from '../ir/sym.js';
 import type { OperatorRegistry } from '../ops/registry.js';
 import { ALLOC } from '../ops/etch/index.js';
-import { outArgumentIndices } from '../ops/schema.js';
+import { type ArgumentSchema, outArgumentIndices } from '../ops/schema.js';
+import { defaultArgument } from '../ir/normalize.js';
 import { storageRoot } from './aliases.js';
 import type { Pass } from './pass.js';
 
@@ -47,6 +48,13 @@ function reinplace(program: ExportedProgram, graph: Graph, registry: OperatorReg
   });
 }
 
+/** Whether a functional argument the out variant drops is harmless to drop (None or its default). */
+function isDefaultOrNone(value: Argument, schema: ArgumentSchema): boolean {
+  if (value.kind === 'none') return true;
+  const fallback = defaultArgument(schema);
+  return fallback !== undefined && JSON.stringify(value) === JSON.stringify(fallback);
+}
+
 function allocFor(graph: Graph, meta: TensorMeta, program: ExportedProgram, before: Node, name: string): NodeArgument {
   const size = meta.shape.map((d) => upperBound(d, program.symbols));
   const alloc = graph.addCall(ALLOC, [dtype(meta.dtype), list(size.map((d) => int(d)))], [meta], { name: `${name}_out`, before });
@@ -69,12 +77,28 @@ function convertToOut(program: ExportedProgram, graph: Graph, registry: Operator
     });
     const allocs = tensors.map((meta, i) => allocFor(graph, meta, program, node, tensors.length > 1 ? `${node.name}_${i}` : node.name));
     const isListOut = outIndices.length === 1 && outDef.schema.args[outIndices[0]!]!.type.list;
-    const outArgs: Argument[] = isListOut ? [list(allocs)] : allocs;
-    if (!isListOut && outArgs.length !== outIndices.length) {
-      throw new ExecutionError(`${def.outVariant} takes ${outIndices.length} out tensors, ${node.target} produces ${outArgs.length}`);
+    if (!isListOut && allocs.length !== outIndices.length) {
+      throw new ExecutionError(`${def.outVariant} takes ${outIndices.length} out tensors, ${node.target} produces ${allocs.length}`);
+    }
+    // Match arguments by name: an out variant may omit functional arguments (its out tensor
+    // carries them, e.g. the dtype of `_to_dim_order_copy.out`) or add defaulted ones.
+    const byName = new Map(def.schema.args.map((a, i) => [a.name, node.args[i]!]));
+    let nextOut = 0;
+    const args = outDef.schema.args.map((arg, i) => {
+      if (outIndices.includes(i)) return isListOut ? list(allocs) : allocs[nextOut++]!;
+      const given = byName.get(arg.name);
+      if (given) return given;
+      const fallback = defaultArgument(arg);
+      if (fallback) return fallback;
+      throw new ExecutionError(`${def.outVariant} needs argument '${arg.name}', which ${node.target} does not have`);
+    });
+    for (const [name, value] of byName) {
+      if (!outDef.schema.args.some((a) => a.name === name) && !isDefaultOrNone(value, def.schema.args.find((a) => a.name === name)!)) {
+        throw new ExecutionError(`${node.name}: argument '${name}' of ${node.target} has no place in ${def.outVariant}`);
+      }
     }
     node.target = def.outVariant;
-    node.args = [...node.args, ...outArgs];
+    node.args = args;
   }
 }
 

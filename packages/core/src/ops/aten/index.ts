@@ -5,7 +5,9 @@
 
 import type { OperatorDefinition } from '../definition.js';
 import { arithmeticOperators } from './arithmetic.js';
+import { attentionOperators } from './attention.js';
+import { symbolicOperators } from './symbolic.js';
 
 export function atenOperators(): OperatorDefinition[] {
-  return [...arithmeticOperators()];
+  return [...arithmeticOperators(), ...attentionOperators(), ...symbolicOperators()];
 }
