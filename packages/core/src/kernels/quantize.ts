@@ -196,18 +196,24 @@ function checkWeights(weights: Tensor): void {
 
 /**
  * Symmetric quantization of a 2-D weight, one scale per `groupSize` consecutive elements of a
- * row, exactly as torchao's `choose_qparams_affine` (MappingType.SYMMETRIC, eps =
+ * row (in the signed `bits`-bit range unless `range` narrows it, e.g. [-127, 127] for XNNPACK's
+ * 8-bit weights), exactly as torchao's `choose_qparams_affine` (MappingType.SYMMETRIC, eps =
  * finfo(dtype).eps) followed by `quantize_affine`, computed in the weight's dtype:
  * `scale = max(|min(w, 0)|, max(w, 0)) / ((quantMax - quantMin) / 2)`, clamped to eps, and
  * `q = clamp(round(w · (1 / scale)), quantMin, quantMax)`.
  */
-export function quantizeSymmetric(weights: Tensor, bits: number, groupSize = weights.shape[1]!): SymmetricQuantization {
+export function quantizeSymmetric(
+  weights: Tensor,
+  bits: number,
+  groupSize = weights.shape[1]!,
+  range: { quantMin: number; quantMax: number } = signedRange(bits),
+): SymmetricQuantization {
   checkWeights(weights);
   const [rows, columns] = weights.shape as [number, number];
   if (!Number.isInteger(groupSize) || groupSize < 1 || columns % groupSize !== 0) {
     throw new InvalidArgumentError('groupSize', `must divide the row length ${columns}, got ${groupSize}`);
   }
-  const { quantMin, quantMax } = signedRange(bits);
+  const { quantMin, quantMax } = range;
   const round = roundingFor(weights.dtype);
   const eps = epsilonOf(weights.dtype);
   const divisor = (quantMax - quantMin) / 2;

@@ -1,0 +1,3 @@
+export * from './embedding-quantization.js';
+export * from './linear-quantization.js';
+export * from './quantized-constant.js';

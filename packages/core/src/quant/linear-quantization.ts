@@ -1,0 +1,97 @@
+/**
+ * Quantizes linear layers, in the operator patterns ExecuTorch uses, so that a delegate's
+ * partitioner (XNNPACK's) recognizes them and the reference evaluator and portable kernels run
+ * them as written:
+ *
+ *   activations, dynamic per token (8da…):
+ *     s, z = quantized_decomposed::choose_qparams_per_token_asymmetric(x, int8)
+ *     x' = dequantize_per_token(quantize_per_token(x, s, z, -128, 127, int8), s, z, -128, 127, int8, float32)
+ *   weights, symmetric per output channel (8-bit, [-127, 127]) or per group of the input
+ *   dimension (4-bit, [-8, 7]; per channel when the group size does not divide it):
+ *     W' = dequantize_per_channel(Wq, scales, None, 0, -127, 127, int8)
+ *     W' = dequantize_per_channel_group(Wq, scales, None, -8, 7, int8, group_size, float32)
+ *   y = aten::linear(x', W', bias)
+ */
+
+import { InvalidArgumentError } from '../errors.js';
+import { GraphBuilder } from '../ir/builder.js';
+import type { Node } from '../ir/graph.js';
+import type { ConstantData, InputSpec } from '../ir/program.js';
+import { quantizeSymmetric } from '../kernels/quantize.js';
+import type { Pass } from '../passes/pass.js';
+import { ScalarType } from '../scalar-type.js';
+import { QuantizationCache } from './quantized-constant.js';
+
+export interface LinearQuantizationOptions {
+  /** 8: int8 per output channel; 4: int4 per group of `groupSize` input elements. */
+  readonly weightBits: 8 | 4;
+  /** Group size for 4-bit weights (default 32); falls back to per channel when it does not divide. */
+  readonly groupSize?: number;
+  /** `dynamic-per-token` quantizes activations at run time (8da8w, 8da4w); `none` is weight-only. */
+  readonly activations: 'dynamic-per-token' | 'none';
+  /** Which linears to quantize (default: every linear whose weight is a 2-D float parameter). */
+  readonly include?: (node: Node) => boolean;
+}
+
+export function weightRange(bits: 8 | 4): { quantMin: number; quantMax: number } {
+  return bits === 8 ? { quantMin: -127, quantMax: 127 } : { quantMin: -8, quantMax: 7 };
+}
+
+export function quantizeLinears(options: LinearQuantizationOptions): Pass {
+  const range = weightRange(options.weightBits);
+  return {
+    name: `quantize-linears-${options.activations === 'none' ? '' : '8da'}${options.weightBits}w`,
+    run(program, { registry }) {
+      const graph = program.graph.clone();
+      const constants = new Map<string, ConstantData>(program.constants);
+      const inputs: InputSpec[] = [...program.signature.inputs];
+      const parameterOf = new Map(program.signature.inputs.filter((s) => s.kind === 'parameter' || s.kind === 'constant').map((s) => [s.node, s.target!]));
+      const cache = new QuantizationCache();
+      const addConstant = (name: string, data: ConstantData, meta: { dtype: ScalarType; shape: readonly number[] }) => {
+        const placeholder = graph.addPlaceholder(name.replace(/\./g, '_'), GraphBuilder.tensor(meta.dtype, meta.shape));
+        constants.set(name, data);
+        inputs.push({ kind: 'constant', node: placeholder.node, target: name });
+        return placeholder;
+      };
+      for (const node of [...graph.nodes]) {
+        if (node.kind !== 'call' || node.target !== 'aten::linear') continue;
+        const [input, weight, bias] = node.args;
+        if (input?.kind !== 'node' || weight?.kind !== 'node' || !parameterOf.has(weight.node)) continue;
+        const weightMeta = graph.tensorMetaOf(weight);
+        if (weightMeta.shape.length !== 2 || weightMeta.dtype !== ScalarType.FLOAT || (options.include && !options.include(node))) continue;
+        const [rows, columns] = weightMeta.shape as [number, number];
+        const target = parameterOf.get(weight.node)!;
+        const requested = options.weightBits === 4 ? (options.groupSize ?? 32) : columns;
+        if (!Number.isInteger(requested) || requested < 1) throw new InvalidArgumentError('groupSize', `must be a positive integer, got ${requested}`);
+        const groupSize = columns % requested === 0 ? requested : columns;
+        const groups = columns / groupSize;
+        const key = `${options.weightBits}:${groupSize}`;
+        const quantized = cache.constants(
+          constants.get(target)!,
+          key,
+          { values: { dtype: ScalarType.CHAR, shape: [rows, columns] }, scales: { dtype: ScalarType.FLOAT, shape: groups === 1 ? [rows] : [rows, groups] } },
+          (w) => quantizeSymmetric(w, options.weightBits, groupSize, range),
+        );
+        const suffix = options.weightBits === 4 && groups > 1 ? `q${options.weightBits}g${groupSize}` : `q${options.weightBits}`;
+        const values = addConstant(`${target}.${suffix}.values`, quantized.values, quantized.values);
+        const scales = addConstant(`${target}.${suffix}.scales`, quantized.scales, quantized.scales);
+        const b = new GraphBuilder(registry, graph, node);
+        const dequantizedWeight = b.scope(node.meta.source ?? node.name, () =>
+          groups === 1
+            ? b.op('quantized_decomposed::dequantize_per_channel', values, scales, null, 0, range.quantMin, range.quantMax, ScalarType.CHAR)
+            : b.op('quantized_decomposed::dequantize_per_channel_group', values, scales, null, range.quantMin, range.quantMax, ScalarType.CHAR, groupSize, ScalarType.FLOAT),
+        );
+        let activation = input;
+        if (options.activations === 'dynamic-per-token') {
+          activation = b.scope(node.meta.source ?? node.name, () => {
+            const [scale, zeroPoint] = b.call('quantized_decomposed::choose_qparams_per_token_asymmetric', [input, ScalarType.CHAR]);
+            const q = b.op('quantized_decomposed::quantize_per_token', input, scale!, zeroPoint!, -128, 127, ScalarType.CHAR);
+            return b.op('quantized_decomposed::dequantize_per_token', q, scale!, zeroPoint!, -128, 127, ScalarType.CHAR, ScalarType.FLOAT);
+          });
+        }
+        node.args = [activation, dequantizedWeight, bias ?? { kind: 'none' }];
+      }
+      return program.with({ graph, constants, signature: { inputs, outputs: program.signature.outputs } });
+    },
+  };
+}
