@@ -12,3 +12,7 @@ export * from './evaluator/index.js';
 export { Tensor } from './kernels/tensor.js';
 export * from './delegate/index.js';
 export * from './pte/model.js';
+export * from './passes/index.js';
+export * from './planner/index.js';
+export * from './quant/index.js';
+export * from './export/index.js';

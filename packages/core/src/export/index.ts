@@ -1,0 +1,3 @@
+/** From exported programs to `.pte` bytes: recipes and `toExecutorch`. */
+
+export * from './recipe.js';
