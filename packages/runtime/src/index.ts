@@ -1,0 +1,11 @@
+/**
+ * @etch/runtime: loads ExecuTorch `.pte` programs and runs them in Node and browsers (`Module`),
+ * tokenizes text (`Tokenizer`), and generates text from causal language models (`generate`).
+ */
+
+export { BackendUnavailableError, PromptTooLongError } from './errors.js';
+export { Module, type LoadProgress, type ModuleFromProgramOptions, type ModuleLoadOptions } from './module/module.js';
+export type { MethodInput } from './module/method.js';
+export type { Dynamism, MethodMeta, ScalarInfo, TensorInfo, ValueInfo } from './module/method-meta.js';
+export type { MetadataValue } from './module/metadata.js';
+export type { ByteSource } from './module/source.js';

@@ -1,0 +1,145 @@
+/**
+ * `Module`: a loaded `.pte` program, ready to run in Node or a browser. Loading validates the file
+ * (through core's reader), resolves every operator of every method against the registry, allocates
+ * each method's planned memory once, maps constants without copying, and initializes delegates
+ * through the runtime backends the caller passes; every problem a program can have surfaces here,
+ * not halfway through a call.
+ */
+
+import {
+  type OperatorDefinition,
+  type OperatorRegistry,
+  type PteProgram,
+  type RuntimeBackend,
+  type RuntimeValue,
+  InvalidArgumentError,
+  coreOperators,
+  createOperatorRegistry,
+  readPte,
+} from '@etch/core';
+import { initDelegates } from './backends.js';
+import { type MetadataValue, isConstantMethod, metadataValue } from './metadata.js';
+import { LoadedMethod, type MethodInput } from './method.js';
+import type { MethodMeta } from './method-meta.js';
+import { MergedNamedData, programNamedData } from './named-data.js';
+import { type ByteSource, readSource } from './source.js';
+
+/** Progress of `Module.load`, in stages. */
+export interface LoadProgress {
+  readonly stage: 'read' | 'parse' | 'data-files' | 'methods';
+  /** Units done and total in this stage (bytes, files or methods). */
+  readonly completed: number;
+  readonly total: number;
+}
+
+export interface ModuleLoadOptions {
+  /** Runtime halves of the delegates the program uses (`XnnpackBackend`, …). */
+  backends?: readonly RuntimeBackend[];
+  /** Operators beyond core's, for programs that call custom kernels. */
+  operators?: readonly OperatorDefinition[];
+  onProgress?: (progress: LoadProgress) => void;
+}
+
+export interface ModuleFromProgramOptions extends ModuleLoadOptions {
+  /** Named data beyond the program's own (the entries of `.ptd` files). */
+  namedData?: Iterable<readonly [string, Uint8Array]>;
+}
+
+export class Module {
+  private constructor(
+    /** The decoded program. */
+    readonly program: PteProgram,
+    private readonly methods: Map<string, LoadedMethod>,
+    private readonly namedDataMap: MergedNamedData,
+  ) {}
+
+  /** Loads a `.pte` from bytes, a URL, or (in Node) a file path. */
+  static async load(source: ByteSource, options: ModuleLoadOptions = {}): Promise<Module> {
+    const bytes = await readSource(source, 'source');
+    options.onProgress?.({ stage: 'read', completed: bytes.byteLength, total: bytes.byteLength });
+    const program = readPte(bytes, typeof source === 'string' ? { source } : {});
+    options.onProgress?.({ stage: 'parse', completed: 1, total: 1 });
+    return Module.fromProgram(program, options);
+  }
+
+  /** Prepares an already decoded (or freshly emitted) program. */
+  static async fromProgram(program: PteProgram, options: ModuleFromProgramOptions = {}): Promise<Module> {
+    const registry: OperatorRegistry = createOperatorRegistry(coreOperators(), options.operators ?? []);
+    const namedData = new MergedNamedData([programNamedData(program), options.namedData ?? []]);
+    const methods = new Map<string, LoadedMethod>();
+    const plans = program.executionPlans;
+    try {
+      for (let index = 0; index < plans.length; index++) {
+        const plan = plans[index]!;
+        const delegates = await initDelegates(program, plan, options.backends ?? [], namedData);
+        try {
+          methods.set(plan.name, new LoadedMethod(plan, program, namedData, registry, delegates));
+        } catch (error) {
+          for (const delegate of delegates) delegate.backend.destroy?.(delegate.handle);
+          throw error;
+        }
+        options.onProgress?.({ stage: 'methods', completed: index + 1, total: plans.length });
+      }
+    } catch (error) {
+      for (const method of methods.values()) method.destroy();
+      throw error;
+    }
+    return new Module(program, methods, namedData);
+  }
+
+  /** Names of every method, constant getters included, in file order. */
+  methodNames(): string[] {
+    return [...this.methods.keys()];
+  }
+
+  /** Inputs, outputs, planned memory, operators and backends of a method. */
+  methodMeta(name: string): MethodMeta {
+    return this.method(name).meta;
+  }
+
+  /**
+   * Runs a method. Tensor outputs are views of the method's memory, valid until its next call:
+   * copy what must outlive it.
+   */
+  execute(name: string, inputs: readonly MethodInput[] = []): RuntimeValue[] {
+    return this.method(name).execute(inputs);
+  }
+
+  /** `execute('forward', inputs)`. */
+  forward(inputs: readonly MethodInput[]): RuntimeValue[] {
+    return this.execute('forward', inputs);
+  }
+
+  /** The values of every constant method (`get_max_seq_len`, `get_eos_ids`, …) by name. */
+  metadata(): Record<string, MetadataValue> {
+    const record: Record<string, MetadataValue> = {};
+    for (const plan of this.program.executionPlans) {
+      if (isConstantMethod(plan)) record[plan.name] = metadataValue(plan, this.execute(plan.name, []));
+    }
+    return record;
+  }
+
+  /** Bytes stored under `key` in the program's named data or a `.ptd` (undefined when absent). */
+  namedData(key: string): Uint8Array | undefined {
+    return this.namedDataMap.get(key);
+  }
+
+  /** Keys of all named data. */
+  namedDataKeys(): string[] {
+    return this.namedDataMap.keys();
+  }
+
+  /** Releases delegate handles; the module cannot run afterwards. */
+  dispose(): void {
+    for (const method of this.methods.values()) method.destroy();
+    this.methods.clear();
+  }
+
+  private method(name: string): LoadedMethod {
+    const method = this.methods.get(name);
+    if (!method) {
+      throw new InvalidArgumentError('method', `'${name}' is not a method of this program (methods: ${this.methodNames().join(', ')})`);
+    }
+    return method;
+  }
+}
