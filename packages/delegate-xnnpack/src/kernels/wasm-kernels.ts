@@ -1,0 +1,206 @@
+/**
+ * The kernels running in a WebAssembly instance compiled from `assembly/`. Prepared weights are
+ * copied once into the instance's memory, padded (int8) or nibble-packed (4-bit) for the
+ * kernels; activations are copied into scratch buffers, which grow with the largest call.
+ */
+
+import { InvalidArgumentError } from '@etch/core';
+import { validateBatchMatmul, validateLinearCall, validateLinearWeights } from './linear-validation.js';
+import { WasmHeap } from './wasm-heap.js';
+import type { BatchMatmulShape, LinearWeights, PreparedLinear, Qd8Rows, XnnKernels, XnnKernelsImplementation } from './xnn-kernels.js';
+
+/** The functions `assembly/index.ts` exports; arguments are byte addresses and element counts. */
+interface KernelExports {
+  readonly memory: WebAssembly.Memory;
+  heapBase(): number;
+  linearF32(x: number, xStride: number, w: number, wStride: number, bias: number, y: number, yStride: number, m: number, k: number, n: number): void;
+  quantizeQd8(x: number, xStride: number, m: number, k: number, q: number, qStride: number, parameters: number, minMaxScratch: number): void;
+  linearQd8Qc8w(q: number, parameters: number, w: number, scales: number, bias: number, y: number, yStride: number, m: number, kPadded: number, n: number, sums: number): void;
+  linearQd8Qb4w(q: number, parameters: number, w: number, scales: number, bias: number, y: number, yStride: number, m: number, k: number, n: number, groupSize: number): void;
+  batchMatmulF32(a: number, b: number, y: number, batch: number, m: number, k: number, n: number, transposeB: number): void;
+}
+
+/** Bytes per row of qd8 parameters (float32 scale, int32 zero point), as in `assembly/quantize-qd8.ts`. */
+const QD8_PARAMETER_BYTES = 8;
+/** Int8 rows are padded to this many columns. */
+const INT8_COLUMN_MULTIPLE = 32;
+
+interface WasmLinear {
+  readonly weights: LinearWeights['kind'];
+  readonly weightsAddress: number;
+  readonly scalesAddress: number;
+  readonly biasAddress: number;
+  readonly paddedColumns: number;
+  readonly groupSize: number;
+  readonly allocations: readonly number[];
+}
+
+type ScratchName = 'input' | 'second' | 'output' | 'quantized' | 'parameters' | 'small';
+
+function paddedColumns(columns: number): number {
+  return Math.ceil(columns / INT8_COLUMN_MULTIPLE) * INT8_COLUMN_MULTIPLE;
+}
+
+/** Packs int8 values in [-8, 7] two per byte: per 32 inputs, byte j = (w[j] + 8) | (w[j + 16] + 8) << 4. */
+export function packQb4wRows(weights: Int8Array, rows: number, columns: number): Uint8Array {
+  const packed = new Uint8Array((rows * columns) / 2);
+  for (let row = 0; row < rows; row++) {
+    const source = row * columns;
+    const target = (row * columns) / 2;
+    for (let chunk = 0; chunk < columns; chunk += 32) {
+      for (let index = 0; index < 16; index++) {
+        const low = weights[source + chunk + index]! + 8;
+        const high = weights[source + chunk + index + 16]! + 8;
+        packed[target + chunk / 2 + index] = low | (high << 4);
+      }
+    }
+  }
+  return packed;
+}
+
+/** Instantiates the kernels from a compiled module (`implementation` names its flavour). */
+export async function instantiateWasmKernels(module: WebAssembly.Module, implementation: Exclude<XnnKernelsImplementation, 'typescript'>): Promise<XnnKernels> {
+  const instance = await WebAssembly.instantiate(module, {});
+  const kernels = instance.exports as unknown as KernelExports;
+  const heap = new WasmHeap(kernels.memory, kernels.heapBase());
+  const layers = new Map<PreparedLinear, WasmLinear>();
+  const scratch = new Map<ScratchName, { address: number; bytes: number }>();
+  let disposed = false;
+
+  const checkAlive = () => {
+    if (disposed) throw new InvalidArgumentError('kernels', 'the kernel set was disposed');
+  };
+  /** Address of a scratch buffer of at least `bytes` bytes; may grow memory, so take views afterwards. */
+  const scratchBuffer = (name: ScratchName, bytes: number): number => {
+    const current = scratch.get(name);
+    if (current !== undefined && current.bytes >= bytes) return current.address;
+    if (current !== undefined) heap.release(current.address);
+    const address = heap.allocate(bytes);
+    scratch.set(name, { address, bytes });
+    return address;
+  };
+  const copyIn = (address: number, data: Float32Array | Int8Array | Uint8Array, length = data.length): void => {
+    const bytes = new Uint8Array(data.buffer, data.byteOffset, length * data.BYTES_PER_ELEMENT);
+    new Uint8Array(kernels.memory.buffer, address, bytes.length).set(bytes);
+  };
+  const floatView = (address: number, length: number) => new Float32Array(kernels.memory.buffer, address, length);
+  const allocateCopy = (data: Float32Array | Int8Array | Uint8Array): number => {
+    const address = heap.allocate(data.byteLength);
+    copyIn(address, data);
+    return address;
+  };
+
+  const quantizeIntoScratch = (input: Float32Array, rows: number, columns: number): { quantized: number; parameters: number; stride: number } => {
+    const stride = paddedColumns(columns);
+    const inputAddress = scratchBuffer('input', rows * columns * 4);
+    const quantized = scratchBuffer('quantized', rows * stride * 2);
+    const parameters = scratchBuffer('parameters', rows * QD8_PARAMETER_BYTES);
+    const small = scratchBuffer('small', 64);
+    copyIn(inputAddress, input, rows * columns);
+    kernels.quantizeQd8(inputAddress, columns, rows, columns, quantized, stride, parameters, small);
+    return { quantized, parameters, stride };
+  };
+
+  return {
+    implementation,
+    prepareLinear(weights) {
+      checkAlive();
+      validateLinearWeights(weights);
+      const { outFeatures, inFeatures } = weights;
+      const allocations: number[] = [];
+      const keep = (address: number) => {
+        allocations.push(address);
+        return address;
+      };
+      const biasAddress = weights.bias ? keep(allocateCopy(weights.bias)) : 0;
+      let weightsAddress: number;
+      let scalesAddress = 0;
+      let columns = inFeatures;
+      let groupSize = inFeatures;
+      if (weights.kind === 'f32') {
+        weightsAddress = keep(allocateCopy(weights.weights));
+      } else if (weights.kind === 'qc8w') {
+        columns = paddedColumns(inFeatures);
+        const padded = new Int8Array(outFeatures * columns);
+        for (let row = 0; row < outFeatures; row++) padded.set(weights.weights.subarray(row * inFeatures, (row + 1) * inFeatures), row * columns);
+        weightsAddress = keep(allocateCopy(padded));
+        scalesAddress = keep(allocateCopy(weights.scales));
+      } else {
+        groupSize = weights.groupSize;
+        weightsAddress = keep(allocateCopy(packQb4wRows(weights.weights, outFeatures, inFeatures)));
+        scalesAddress = keep(allocateCopy(weights.scales));
+      }
+      const prepared: PreparedLinear = { kind: weights.kind, outFeatures, inFeatures };
+      layers.set(prepared, { weights: weights.kind, weightsAddress, scalesAddress, biasAddress, paddedColumns: columns, groupSize, allocations });
+      return prepared;
+    },
+    linear(prepared, input, rows, output) {
+      checkAlive();
+      const layer = layers.get(prepared);
+      if (layer === undefined) throw new InvalidArgumentError('prepared', 'was not prepared by this kernel set, or was released');
+      validateLinearCall(prepared, input, rows, output);
+      const { inFeatures: k, outFeatures: n } = prepared;
+      if (layer.weights === 'f32') {
+        const inputAddress = scratchBuffer('input', rows * k * 4);
+        const outputAddress = scratchBuffer('output', rows * n * 4);
+        copyIn(inputAddress, input, rows * k);
+        kernels.linearF32(inputAddress, k, layer.weightsAddress, k, layer.biasAddress, outputAddress, n, rows, k, n);
+        output.set(floatView(outputAddress, rows * n));
+        return;
+      }
+      const outputAddress = scratchBuffer('output', rows * n * 4);
+      const { quantized, parameters, stride } = quantizeIntoScratch(input, rows, k);
+      if (layer.weights === 'qc8w') {
+        const sums = scratchBuffer('second', 64);
+        kernels.linearQd8Qc8w(quantized, parameters, layer.weightsAddress, layer.scalesAddress, layer.biasAddress, outputAddress, n, rows, stride, n, sums);
+      } else {
+        kernels.linearQd8Qb4w(quantized, parameters, layer.weightsAddress, layer.scalesAddress, layer.biasAddress, outputAddress, n, rows, k, n, layer.groupSize);
+      }
+      output.set(floatView(outputAddress, rows * n));
+    },
+    releaseLinear(prepared) {
+      checkAlive();
+      const layer = layers.get(prepared);
+      if (layer === undefined) throw new InvalidArgumentError('prepared', 'was not prepared by this kernel set, or was released');
+      for (const address of layer.allocations) heap.release(address);
+      layers.delete(prepared);
+    },
+    quantizeQd8(input, rows, columns): Qd8Rows {
+      checkAlive();
+      if (input.length < rows * columns) throw new InvalidArgumentError('input', `has ${input.length} elements, needs ${rows} × ${columns}`);
+      const { quantized, parameters, stride } = quantizeIntoScratch(input, rows, columns);
+      const centered = new Int16Array(kernels.memory.buffer, quantized, rows * stride);
+      const parameterView = new DataView(kernels.memory.buffer, parameters, rows * QD8_PARAMETER_BYTES);
+      const values = new Int8Array(rows * columns);
+      const scales = new Float32Array(rows);
+      const zeroPoints = new Int32Array(rows);
+      for (let row = 0; row < rows; row++) {
+        scales[row] = parameterView.getFloat32(row * QD8_PARAMETER_BYTES, true);
+        const zeroPoint = parameterView.getInt32(row * QD8_PARAMETER_BYTES + 4, true);
+        zeroPoints[row] = zeroPoint;
+        for (let column = 0; column < columns; column++) values[row * columns + column] = centered[row * stride + column]! + zeroPoint;
+      }
+      return { values, scales, zeroPoints };
+    },
+    batchMatmul(a, b, output, shape: BatchMatmulShape) {
+      checkAlive();
+      validateBatchMatmul(a, b, output, shape);
+      const { batch, m, k, n, transposeB = false } = shape;
+      const aAddress = scratchBuffer('input', batch * m * k * 4);
+      const bAddress = scratchBuffer('second', batch * k * n * 4);
+      const outputAddress = scratchBuffer('output', batch * m * n * 4);
+      copyIn(aAddress, a, batch * m * k);
+      copyIn(bAddress, b, batch * k * n);
+      kernels.batchMatmulF32(aAddress, bAddress, outputAddress, batch, m, k, n, transposeB ? 1 : 0);
+      output.set(floatView(outputAddress, batch * m * n));
+    },
+    memoryBytes() {
+      return kernels.memory.buffer.byteLength;
+    },
+    dispose() {
+      layers.clear();
+      scratch.clear();
+      disposed = true;
+    },
+  };
+}
