@@ -9,3 +9,14 @@ export type { MethodInput } from './module/method.js';
 export type { Dynamism, MethodMeta, ScalarInfo, TensorInfo, ValueInfo } from './module/method-meta.js';
 export type { MetadataValue } from './module/metadata.js';
 export type { ByteSource } from './module/source.js';
+export {
+  Tokenizer,
+  type ChatMessage,
+  type ChatTemplateOptions,
+  type DecodeOptions,
+  type EncodeOptions,
+  type NamedDataSource,
+  type TokenizerFileContents,
+  type TokenizerFiles,
+} from './tokenizer/tokenizer.js';
+export { IncrementalDecoder } from './tokenizer/incremental-decoder.js';
