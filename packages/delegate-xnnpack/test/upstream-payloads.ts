@@ -5,7 +5,7 @@
  */
 
 import { readFileSync } from 'node:fs';
-import { findSharedData } from '../../core/src/testing/shared-data.js';
+import { findSharedData } from '@etch/core/testing';
 
 export const UPSTREAM_DIRECTORY = 'conformance/upstream-llm/stories260K';
 

@@ -1,0 +1,19 @@
+/**
+ * The `.pte` and `.ptd` file formats: the object model, a bounds-checked reader, a writer
+ * compatible with upstream's serializer, and the container metadata (pytree) strings.
+ */
+
+export * from './model.js';
+export { readExtendedHeader } from './extended-header.js';
+export { readPte, PTE_FILE_IDENTIFIER, type ReadPteOptions } from './reader.js';
+export { writePte, layoutSegments, SEGMENT_ALIGNMENT } from './writer.js';
+export type { FlatBufferReaderLimits } from './flatbuffer-reader.js';
+export {
+  encodeMethodInputs,
+  encodeMethodOutputs,
+  encodeConstantOutput,
+  decodeTreeSpec,
+  treeSpecLeafNames,
+  treeSpecLeafCount,
+  type TreeSpec,
+} from './container-metadata.js';

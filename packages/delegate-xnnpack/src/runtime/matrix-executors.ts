@@ -1,0 +1,99 @@
+/**
+ * Executors for XNNPACK's matrix nodes and the ones that feed them: fully connected (fp32, or
+ * qdint8 activations with per-channel int8/int4 or blockwise int4 filters), batch matrix
+ * multiply with broadcast batch dimensions, softmax over the last dimension, and convert
+ * (fp32 → qdint8 per row, XNNPACK's dynamic quantization).
+ */
+
+import { ShapeError, UnsupportedOperatorError } from '@etch/core';
+import { broadcastIndex } from '@etch/core/kernels';
+import { FLAG_TRANSPOSE_WEIGHTS, XnnDatatype, datatypeName, type XnnNodeOf } from '../format/xnn-graph.js';
+import type { NodeKind } from '../format/table-layouts.js';
+import { XNNPACK_BACKEND_ID } from './compiled-graph.js';
+import type { Executor } from './elementwise-executors.js';
+import { broadcastShape } from './elementwise-executors.js';
+import { ExecutionContext, numelOf } from './execution-context.js';
+
+const label = (node: { kind: string; debugHandle: number }) => `XNNPACK ${node.kind} ${node.debugHandle}`;
+
+function runFullyConnected(node: XnnNodeOf<'FullyConnected'>, context: ExecutionContext): void {
+  const prepared = context.linears.get(node)!;
+  const input = context.get(node.input1Id, node);
+  const k = input.shape[input.shape.length - 1]!;
+  if (k !== prepared.inFeatures) throw new ShapeError(`input has ${k} features, the filter expects ${prepared.inFeatures}`, { node: label(node) });
+  const quantizedInput = input.kind === 'qd8';
+  if (quantizedInput !== (prepared.kind !== 'f32')) {
+    throw new UnsupportedOperatorError('XNNPACK FullyConnected', `${quantizedInput ? 'qdint8' : 'fp32'} input with a ${prepared.kind} filter`, {
+      backendId: XNNPACK_BACKEND_ID,
+      hint: 'etch runs fp32 × fp32 and dynamically quantized (qdint8) × int8/int4 fully connected layers',
+    });
+  }
+  const out = ExecutionContext.allocate([...input.shape.slice(0, -1), prepared.outFeatures]);
+  context.kernels.linear(prepared, input.kind === 'qd8' ? input.source : input.data, numelOf(input.shape) / k, out.data);
+  context.set(node.outputId, out);
+}
+
+function runConvert(node: XnnNodeOf<'Convert'>, context: ExecutionContext): void {
+  const output = context.graph.values.get(node.outputId)!;
+  const quantization = output.quantization;
+  if (output.datatype !== XnnDatatype.qdint8 || quantization?.kind !== 'per-token-dynamic') {
+    throw new UnsupportedOperatorError('XNNPACK Convert', `only fp32 → qdint8 (per-token dynamic) is supported, not → ${datatypeName(output.datatype)}`, { backendId: XNNPACK_BACKEND_ID });
+  }
+  if (quantization.numNonbatchDims !== 1) {
+    throw new UnsupportedOperatorError('XNNPACK Convert', `dynamic quantization over ${quantization.numNonbatchDims} trailing dimensions (etch quantizes per row of the last one)`, { backendId: XNNPACK_BACKEND_ID });
+  }
+  const input = context.float(node.inputId, node);
+  context.set(node.outputId, { kind: 'qd8', shape: input.shape, source: input.data });
+}
+
+function runBatchMatrixMultiply(node: XnnNodeOf<'BatchMatrixMultiply'>, context: ExecutionContext): void {
+  const a = context.float(node.input1Id, node);
+  const b = context.float(node.input2Id, node);
+  if (a.shape.length < 2 || b.shape.length < 2) throw new ShapeError('operands must have at least 2 dimensions', { node: label(node) });
+  const transposeB = (node.flags & FLAG_TRANSPOSE_WEIGHTS) !== 0;
+  const [m, k] = a.shape.slice(-2) as [number, number];
+  const [b0, b1] = b.shape.slice(-2) as [number, number];
+  const [kb, n] = transposeB ? [b1, b0] : [b0, b1];
+  if (k !== kb) throw new ShapeError(`inner dimensions differ: [${a.shape.join(', ')}] × [${b.shape.join(', ')}]`, { node: label(node) });
+  const batchShape = broadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2), label(node));
+  const batches = numelOf(batchShape);
+  const out = ExecutionContext.allocate([...batchShape, m, n]);
+  if (a.data.length === batches * m * k && b.data.length === batches * k * n) {
+    if (batches > 0 && m > 0 && n > 0 && k > 0) context.kernels.batchMatmul(a.data, b.data, out.data, { batch: batches, m, k, n, transposeB });
+  } else {
+    // Broadcast batch dimensions: one kernel call per output batch on the operands' slices.
+    const aIndex = broadcastIndex(a.shape.slice(0, -2), batchShape);
+    const bIndex = broadcastIndex(b.shape.slice(0, -2), batchShape);
+    for (let batch = 0; batch < batches; batch++) {
+      const aSlice = a.data.subarray(aIndex[batch]! * m * k, (aIndex[batch]! + 1) * m * k);
+      const bSlice = b.data.subarray(bIndex[batch]! * k * n, (bIndex[batch]! + 1) * k * n);
+      context.kernels.batchMatmul(aSlice, bSlice, out.data.subarray(batch * m * n, (batch + 1) * m * n), { batch: 1, m, k, n, transposeB });
+    }
+  }
+  context.set(node.outputId, out);
+}
+
+function runSoftmax(node: XnnNodeOf<'Softmax'>, context: ExecutionContext): void {
+  const input = context.float(node.inputId, node);
+  const width = input.shape[input.shape.length - 1] ?? 1;
+  const out = ExecutionContext.allocate(input.shape);
+  const f = Math.fround;
+  for (let start = 0; start < input.data.length; start += width) {
+    let max = -Infinity;
+    for (let i = start; i < start + width; i++) max = Math.max(max, input.data[i]!);
+    let sum = 0;
+    for (let i = start; i < start + width; i++) {
+      const e = f(Math.exp(f(input.data[i]! - max)));
+      out.data[i] = e;
+      sum = f(sum + e);
+    }
+    const reciprocal = f(1 / sum);
+    for (let i = start; i < start + width; i++) out.data[i] = f(out.data[i]! * reciprocal);
+  }
+  context.set(node.outputId, out);
+}
+
+/** Executors of the matrix node kinds. */
+export function matrixExecutors(): Partial<Record<NodeKind, Executor>> {
+  return { FullyConnected: runFullyConnected, Convert: runConvert, BatchMatrixMultiply: runBatchMatrixMultiply, Softmax: runSoftmax };
+}
