@@ -113,3 +113,34 @@ export class InvalidArgumentError extends EtchError {
     this.argument = argument;
   }
 }
+
+/** Why a checkpoint could not be read; each reason is also the error's stable code. */
+export type CheckpointErrorReason = 'CHECKPOINT_FORMAT' | 'CHECKPOINT_MISSING' | 'CHECKPOINT_DTYPE';
+
+/**
+ * A weights file (safetensors, or a shard index) is malformed, missing, or holds a dtype etch
+ * cannot load; `file` names it and `tensor` the entry, when one is to blame.
+ */
+export class CheckpointError extends EtchError {
+  readonly file: string;
+  readonly tensor: string | undefined;
+  constructor(reason: CheckpointErrorReason, file: string, message: string, options: EtchErrorOptions & { tensor?: string } = {}) {
+    super(reason, `${file}${options.tensor === undefined ? '' : ` (tensor '${options.tensor}')`}: ${message}`, options);
+    this.name = 'CheckpointError';
+    this.file = file;
+    this.tensor = options.tensor;
+  }
+}
+
+/** Why a Hugging Face Hub repository could not be resolved; each reason is also the stable code. */
+export type HubErrorReason = 'HUB_OFFLINE_NOT_CACHED' | 'HUB_DOWNLOAD' | 'HUB_FILE_MISSING';
+
+/** Downloading from, or resolving a cached snapshot of, a Hugging Face Hub repository failed. */
+export class HubError extends EtchError {
+  readonly repo: string;
+  constructor(reason: HubErrorReason, repo: string, message: string, options: EtchErrorOptions = {}) {
+    super(reason, `${repo}: ${message}`, options);
+    this.name = 'HubError';
+    this.repo = repo;
+  }
+}
