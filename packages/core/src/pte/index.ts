@@ -17,3 +17,6 @@ export {
   treeSpecLeafCount,
   type TreeSpec,
 } from './container-metadata.js';
+export * from './ptd-model.js';
+export { readPtd, readFlatTensorHeader, PTD_FILE_IDENTIFIER, type ReadPtdOptions } from './ptd-reader.js';
+export { writePtd } from './ptd-writer.js';

@@ -247,7 +247,8 @@ function fingerprint(bytes: Uint8Array): string {
 }
 
 /**
- * A string that is equal for two values exactly when they are deep-equal (bigints, -0, NaN,
+ * A string that is equal for two values exactly when they are deep-equal regardless of key order
+ * (bigints, -0, NaN,
  * ±Infinity and byte arrays included), and much faster to compare than `toEqual` on
  * megabyte-sized programs.
  */
@@ -256,6 +257,9 @@ export function canonicalJson(value: unknown): string {
     if (typeof item === 'bigint') return `${item}n`;
     if (typeof item === 'number' && (!Number.isFinite(item) || Object.is(item, -0))) return `number(${Object.is(item, -0) ? '-0' : String(item)})`;
     if (item instanceof Uint8Array) return fingerprint(item);
+    if (item !== null && typeof item === 'object' && !Array.isArray(item)) {
+      return Object.fromEntries(Object.entries(item).sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0)));
+    }
     return item;
   });
 }
