@@ -9,6 +9,7 @@ export type { MethodInput } from './module/method.js';
 export type { Dynamism, MethodMeta, ScalarInfo, TensorInfo, ValueInfo } from './module/method-meta.js';
 export type { MetadataValue } from './module/metadata.js';
 export type { ByteSource } from './module/source.js';
+export type { NamedEntry } from './module/named-data.js';
 export {
   Tokenizer,
   type ChatMessage,

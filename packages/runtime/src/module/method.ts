@@ -8,7 +8,6 @@
 import {
   type ExecutionPlan,
   InvalidArgumentError,
-  type NamedDataMap,
   type OperatorRegistry,
   type PteProgram,
   type PteTensor,
@@ -20,6 +19,7 @@ import {
 import { runChains } from './interpreter.js';
 import { type MethodMeta, methodMetaOf } from './method-meta.js';
 import { buildMethodValues } from './method-values.js';
+import type { MergedNamedData } from './named-data.js';
 import { type PreparedDelegate, prepareSteps } from './prepare-steps.js';
 import type { Step } from './steps.js';
 
@@ -34,7 +34,7 @@ export class LoadedMethod {
   constructor(
     private readonly plan: ExecutionPlan,
     program: PteProgram,
-    namedData: NamedDataMap,
+    namedData: MergedNamedData,
     registry: OperatorRegistry,
     readonly delegates: readonly PreparedDelegate[],
   ) {

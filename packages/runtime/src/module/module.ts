@@ -21,7 +21,8 @@ import { initDelegates } from './backends.js';
 import { type MetadataValue, isConstantMethod, metadataValue } from './metadata.js';
 import { LoadedMethod, type MethodInput } from './method.js';
 import type { MethodMeta } from './method-meta.js';
-import { MergedNamedData, programNamedData } from './named-data.js';
+import { MergedNamedData, type NamedEntry, programNamedData } from './named-data.js';
+import { readDataFile } from './data-file.js';
 import { type ByteSource, readSource } from './source.js';
 
 /** Progress of `Module.load`, in stages. */
@@ -35,14 +36,16 @@ export interface LoadProgress {
 export interface ModuleLoadOptions {
   /** Runtime halves of the delegates the program uses (`XnnpackBackend`, …). */
   backends?: readonly RuntimeBackend[];
+  /** `.ptd` files with external weights or other named data, merged after the program's own. */
+  dataFiles?: readonly ByteSource[];
   /** Operators beyond core's, for programs that call custom kernels. */
   operators?: readonly OperatorDefinition[];
   onProgress?: (progress: LoadProgress) => void;
 }
 
-export interface ModuleFromProgramOptions extends ModuleLoadOptions {
+export interface ModuleFromProgramOptions extends Omit<ModuleLoadOptions, 'dataFiles'> {
   /** Named data beyond the program's own (the entries of `.ptd` files). */
-  namedData?: Iterable<readonly [string, Uint8Array]>;
+  namedData?: Iterable<NamedEntry>;
 }
 
 export class Module {
@@ -59,7 +62,13 @@ export class Module {
     options.onProgress?.({ stage: 'read', completed: bytes.byteLength, total: bytes.byteLength });
     const program = readPte(bytes, typeof source === 'string' ? { source } : {});
     options.onProgress?.({ stage: 'parse', completed: 1, total: 1 });
-    return Module.fromProgram(program, options);
+    const dataFiles = options.dataFiles ?? [];
+    const namedData: NamedEntry[] = [];
+    for (let index = 0; index < dataFiles.length; index++) {
+      namedData.push(...(await readDataFile(dataFiles[index]!, `dataFiles[${index}]`)));
+      options.onProgress?.({ stage: 'data-files', completed: index + 1, total: dataFiles.length });
+    }
+    return Module.fromProgram(program, { ...options, namedData });
   }
 
   /** Prepares an already decoded (or freshly emitted) program. */

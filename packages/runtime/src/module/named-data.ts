@@ -2,17 +2,25 @@
  * The named data a program can see: the `.pte`'s own `named_data` entries (tokenizer files,
  * delegate weights shared by key) merged with any `.ptd` files passed to `Module.load`. It is the
  * `NamedDataMap` delegates receive at init and where EXTERNAL constants are looked up by their
- * fully qualified name. Entries of later sources win, as in ExecuTorch's merged data map.
+ * fully qualified name (with the tensor layout, when the file declares one, to check against).
+ * Entries of later sources win, as in ExecuTorch's merged data map.
  */
 
-import { type NamedDataMap, type PteProgram, PteFormatError } from '@etch/core';
+import { type NamedDataMap, type PteProgram, PteFormatError, type TensorLayout } from '@etch/core';
+
+/** One named blob and, for tensors stored in a `.ptd`, its declared layout. */
+export interface NamedEntry {
+  readonly key: string;
+  readonly bytes: Uint8Array;
+  readonly layout: TensorLayout | null;
+}
 
 /** A read-only map over byte views; nothing is copied. */
 export class MergedNamedData implements NamedDataMap {
-  private readonly entries = new Map<string, Uint8Array>();
+  private readonly entries = new Map<string, NamedEntry>();
 
-  constructor(sources: Iterable<Iterable<readonly [string, Uint8Array]>>) {
-    for (const source of sources) for (const [key, bytes] of source) this.entries.set(key, bytes);
+  constructor(sources: Iterable<Iterable<NamedEntry>>) {
+    for (const source of sources) for (const entry of source) this.entries.set(entry.key, entry);
   }
 
   has(key: string): boolean {
@@ -20,7 +28,12 @@ export class MergedNamedData implements NamedDataMap {
   }
 
   get(key: string): Uint8Array | undefined {
-    return this.entries.get(key);
+    return this.entries.get(key)?.bytes;
+  }
+
+  /** The declared dtype and shape of a named tensor, when its file gives them. */
+  layout(key: string): TensorLayout | null {
+    return this.entries.get(key)?.layout ?? null;
   }
 
   keys(): string[] {
@@ -28,8 +41,8 @@ export class MergedNamedData implements NamedDataMap {
   }
 }
 
-/** The `(key, bytes)` pairs of a program's `named_data`, each resolved to its segment. */
-export function programNamedData(program: PteProgram): [string, Uint8Array][] {
+/** The entries of a program's `named_data`, each resolved to its segment. */
+export function programNamedData(program: PteProgram): NamedEntry[] {
   return (program.namedData ?? []).map((entry, index) => {
     const segment = program.segments[entry.segmentIndex];
     if (!segment) {
@@ -38,6 +51,6 @@ export function programNamedData(program: PteProgram): [string, Uint8Array][] {
         `'${entry.key}' points at segment ${entry.segmentIndex}, but the program has ${program.segments.length} segments`,
       );
     }
-    return [entry.key, segment.data] as [string, Uint8Array];
+    return { key: entry.key, bytes: segment.data, layout: null };
   });
 }

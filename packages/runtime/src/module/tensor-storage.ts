@@ -8,7 +8,6 @@
  */
 
 import {
-  type NamedDataMap,
   PteFormatError,
   type PteProgram,
   type PteTensor,
@@ -19,13 +18,14 @@ import {
   isScalarType,
   scalarTypeName,
 } from '@etch/core';
+import type { MergedNamedData } from './named-data.js';
 
 /** What a tensor may point into while a method loads. */
 export interface StorageContext {
   readonly program: PteProgram;
   /** Arena `i` backs `memory_id` `i + 1`. */
   readonly arenas: readonly ArrayBuffer[];
-  readonly namedData: NamedDataMap;
+  readonly namedData: MergedNamedData;
 }
 
 /** Bytes a tensor of these sizes takes (its upper bound for DYNAMIC_BOUND tensors). */
@@ -110,6 +110,14 @@ function externalBytes(tensor: PteTensor, context: StorageContext, field: string
     throw new PteFormatError(`${field}.extra_tensor_info.fully_qualified_name`, `'${key}' is not in the named data`, {
       hint: 'pass the .ptd file holding the external weights in Module.load(…, { dataFiles })',
     });
+  }
+  const layout = context.namedData.layout(key);
+  if (layout && (layout.scalarType !== tensor.scalarType || layout.sizes.join() !== tensor.sizes.join())) {
+    throw new PteFormatError(
+      `${field}.extra_tensor_info.fully_qualified_name`,
+      `'${key}' is ${scalarTypeName(layout.scalarType)} [${layout.sizes.join(', ')}] in the data file, but the program expects ${scalarTypeName(tensor.scalarType)} [${tensor.sizes.join(', ')}]`,
+      { hint: 'pass the .ptd exported together with this .pte' },
+    );
   }
   if (bytes.byteLength < nbytes) {
     throw new PteFormatError(`named data '${key}'`, `holds ${bytes.byteLength} bytes but the tensor needs ${nbytes} (${scalarTypeName(tensor.scalarType)} [${tensor.sizes.join(', ')}])`);
