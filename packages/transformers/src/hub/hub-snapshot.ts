@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HubError, InvalidArgumentError } from '@etch/core';
-import { downloadFileToCacheDir, modelInfo } from '@huggingface/hub';
+import { downloadFileToCacheDir, modelInfo, pathsInfo } from '@huggingface/hub';
 import type { LoadProgressEvent } from '../load-progress.js';
 import { SAFETENSORS_FILE, SAFETENSORS_INDEX_FILE } from '../weights/open-weights.js';
 import { cachedCommit, hubCacheDirectory, repositoryCacheFolder, snapshotFolder, writeRef } from './hub-cache.js';
@@ -56,6 +56,34 @@ function neededFiles(available: readonly string[], repo: string): { files: strin
   if (present.has(SAFETENSORS_INDEX_FILE)) return { files: [...files, SAFETENSORS_INDEX_FILE], sharded: true };
   throw new HubError('HUB_FILE_MISSING', repo, `the repository has neither ${SAFETENSORS_FILE} nor ${SAFETENSORS_INDEX_FILE}`, {
     hint: 'etch reads safetensors weights only; pick a revision or a repository that has them',
+  });
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((total, value) => total + value, 0);
+}
+
+function megabytes(bytes: number): string {
+  return (bytes / 1e6).toFixed(1);
+}
+
+/** Sizes of `files` at the resolved commit, in order (one paths-info request). */
+async function fileSizes(
+  repo: string,
+  files: readonly string[],
+  where: { repo: { type: 'model'; name: string }; revision: string; fetch: typeof fetch; accessToken?: string; hubUrl?: string },
+): Promise<number[]> {
+  let infos: { path: string; size: number }[];
+  try {
+    infos = await pathsInfo({ ...where, paths: [...files] });
+  } catch (error) {
+    throw new HubError('HUB_DOWNLOAD', repo, `listing ${files.join(', ')} failed: ${(error as Error).message}`, { cause: error });
+  }
+  const byPath = new Map(infos.map((info) => [info.path, info.size]));
+  return files.map((file) => {
+    const size = byPath.get(file);
+    if (size === undefined) throw new HubError('HUB_FILE_MISSING', repo, `${file} is not in the repository at ${where.revision}`);
+    return size;
   });
 }
 
@@ -121,25 +149,35 @@ export async function resolveHubSnapshot(
   const { files, sharded } = neededFiles(info.filePaths, repo);
   const report = options.onProgress ?? (() => {});
   const snapshot = snapshotFolder(repositoryFolder, info.sha);
+  const baseFetch = options.fetch ?? fetch;
+  const where = { repo: { type: 'model' as const, name: repo }, revision: info.sha, fetch: baseFetch, ...connection };
+  const sizes = await fileSizes(repo, files, where);
+  let totalBytes = sum(sizes);
+  let doneBytes = 0;
+  let fraction = 0;
   const queue = [...files];
-  for (let done = 0; done < queue.length; done++) {
-    const file = queue[done]!;
-    const fileIndex = done;
-    const fetchWithProgress = progressFetch(options.fetch ?? fetch, (received, total) => {
-      const within = total ? received / total : 0;
-      report({
-        stage: 'download',
-        fraction: (fileIndex + within) / queue.length,
-        message: `downloading ${file} (${(received / 1e6).toFixed(1)}${total ? ` / ${(total / 1e6).toFixed(1)}` : ''} MB)`,
-        file,
-      });
+  for (let index = 0; index < queue.length; index++) {
+    const file = queue[index]!;
+    let received = 0;
+    const fetchWithProgress = progressFetch(baseFetch, (count) => {
+      received += count;
+      // Monotonic even when the shard sizes join the total after the index arrives.
+      fraction = Math.max(fraction, Math.min(1, (doneBytes + received) / Math.max(totalBytes, 1)));
+      report({ stage: 'download', fraction, message: `downloading ${file} (${megabytes(received)} / ${megabytes(sizes[index]!)} MB)`, file });
     });
     try {
-      await downloadFileToCacheDir({ repo: { type: 'model', name: repo }, path: file, revision: info.sha, cacheDir: cacheDirectory, fetch: fetchWithProgress, ...connection });
+      await downloadFileToCacheDir({ ...where, path: file, cacheDir: cacheDirectory, fetch: fetchWithProgress });
     } catch (error) {
       throw new HubError('HUB_DOWNLOAD', repo, `downloading ${file} failed: ${(error as Error).message}`, { cause: error, hint: 'retry; files already downloaded stay in the cache' });
     }
-    if (sharded && file === SAFETENSORS_INDEX_FILE) queue.push(...(await shardsOf(join(snapshot, file), repo)));
+    doneBytes += sizes[index]!;
+    if (sharded && file === SAFETENSORS_INDEX_FILE) {
+      const shards = await shardsOf(join(snapshot, file), repo);
+      const shardSizes = await fileSizes(repo, shards, where);
+      queue.push(...shards);
+      sizes.push(...shardSizes);
+      totalBytes += sum(shardSizes);
+    }
   }
   await writeRef(repositoryFolder, revision, info.sha);
   report({ stage: 'download', fraction: 1, message: `${repo}@${info.sha.slice(0, 8)}: ${queue.length} files in the cache` });
