@@ -1,0 +1,9 @@
+/**
+ * SHA-256 hex digests through Web Crypto (Node 20 and browsers), the content keys ExecuTorch's
+ * XNNPACK serializer gives constants in named data.
+ */
+
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes.slice());
+  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
+}

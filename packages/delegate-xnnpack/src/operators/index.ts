@@ -1,0 +1,16 @@
+/**
+ * Every operator the XNNPACK delegate takes, one entry each.
+ */
+
+import { elementwiseOperators } from './elementwise.js';
+import { linearOperators } from './linear.js';
+import { matmulOperators } from './matmul.js';
+import type { XnnpackOperator } from './operator.js';
+import { softmaxOperators } from './softmax.js';
+
+export type { Support, XnnpackOperator } from './operator.js';
+
+/** The operator table, keyed by graph operator. */
+export function xnnpackOperators(): ReadonlyMap<string, XnnpackOperator> {
+  return new Map([...linearOperators(), ...matmulOperators(), ...elementwiseOperators(), ...softmaxOperators()].map((operator) => [operator.target, operator]));
+}
