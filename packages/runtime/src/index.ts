@@ -21,3 +21,15 @@ export {
   type TokenizerFiles,
 } from './tokenizer/tokenizer.js';
 export { IncrementalDecoder } from './tokenizer/incremental-decoder.js';
+export {
+  generate,
+  generateStream,
+  type GenerateLogger,
+  type GenerateOptions,
+  type GenerateResult,
+  type GenerateStats,
+  type GeneratedToken,
+  type IgnoredCacheOptions,
+  type StopReason,
+} from './generate/generate.js';
+export type { SamplingOptions } from './generate/sampler.js';

@@ -1,0 +1,145 @@
+/**
+ * A tiny causal "language model" as a hand-built `.pte` program, for testing generation logic
+ * without real weights. One custom kernel writes the tokens into a KV-cache-like buffer at their
+ * positions and, for each row, puts the logit peak on `next(sum of the cache up to that position)`.
+ * The next token therefore depends on everything the cache holds, so a wrong position, a lost
+ * cache or a skipped prefill token changes the output.
+ */
+
+import {
+  type EValue,
+  type ExecutionPlan,
+  type OperatorDefinition,
+  type PteProgram,
+  type PteTensor,
+  ScalarType,
+  TensorShapeDynamism,
+  defineCustomOperator,
+} from '@etch/core';
+
+export interface ToyModelOptions {
+  vocabularySize: number;
+  maxContext: number;
+  /** Tokens one call takes: the prompt is prefilled in one call when > 1 (dynamic shapes). */
+  maxTokensPerCall: number;
+  eosId: number;
+}
+
+/** The token the toy model predicts after a cache whose first positions sum to `sum`. */
+export function toyNextToken(sum: bigint, vocabularySize: number): number {
+  return Number((sum * 7n + 3n) % BigInt(vocabularySize));
+}
+
+/** `test::toy_lm.out`: the toy model's whole forward as one kernel. */
+export function toyOperators(): OperatorDefinition[] {
+  return [
+    defineCustomOperator('test::toy_lm.out(Tensor tokens, Tensor positions, Tensor(a!) cache, *, Tensor(b!) out) -> Tensor(b!)', 'out', {
+      inferMeta: (args) => [args.tensor('out')],
+      evaluate(args) {
+        const tokens = args.tensor('tokens').data as BigInt64Array;
+        const positions = args.tensor('positions').data as BigInt64Array;
+        const cache = args.tensor('cache').data as BigInt64Array;
+        const out = args.tensor('out');
+        const vocabularySize = out.shape[2]!;
+        out.resize([1, tokens.length, vocabularySize]);
+        const logits = out.data as Float32Array;
+        tokens.forEach((token, i) => (cache[Number(positions[i])] = token));
+        tokens.forEach((_, i) => {
+          let sum = 0n;
+          for (let p = 0; p <= Number(positions[i]); p++) sum += cache[p]!;
+          const peak = toyNextToken(sum, vocabularySize);
+          for (let v = 0; v < vocabularySize; v++) logits[i * vocabularySize + v] = -Math.abs(peak - v);
+        });
+        return [out];
+      },
+    }),
+  ];
+}
+
+function tensor(scalarType: ScalarType, sizes: number[], dynamic: boolean, memoryOffset: number | null): EValue {
+  const value: PteTensor = {
+    scalarType,
+    storageOffset: 0,
+    sizes,
+    dimOrder: sizes.map((_, i) => i),
+    requiresGrad: false,
+    dataBufferIdx: 0,
+    allocationInfo: memoryOffset === null ? null : { memoryId: 1, memoryOffset },
+    layout: 0,
+    shapeDynamism: dynamic ? TensorShapeDynamism.DYNAMIC_BOUND : TensorShapeDynamism.STATIC,
+    extraTensorInfo: null,
+  };
+  return { kind: 'Tensor', tensor: value };
+}
+
+function constantMethod(name: string, values: EValue[], list = false): ExecutionPlan {
+  return {
+    name,
+    containerMetaType: { encodedInpStr: '', encodedOutStr: list ? 'L1#1($)' : '$' },
+    values,
+    inputs: [],
+    outputs: values.map((_, i) => i),
+    chains: [{ inputs: [], outputs: [], instructions: [], stacktrace: null }],
+    operators: [],
+    delegates: [],
+    nonConstBufferSizes: [0],
+    nonConstBufferDevice: null,
+  };
+}
+
+/** The toy program: forward(tokens [1, seq], positions [seq]) -> logits [1, seq, vocab], plus runner metadata. */
+export function toyProgram(options: ToyModelOptions): PteProgram {
+  const { vocabularySize, maxContext, maxTokensPerCall, eosId } = options;
+  const dynamic = maxTokensPerCall > 1;
+  const cacheBytes = maxContext * 8;
+  const forward: ExecutionPlan = {
+    name: 'forward',
+    containerMetaType: null,
+    values: [
+      tensor(ScalarType.LONG, [1, maxTokensPerCall], dynamic, null),
+      tensor(ScalarType.LONG, [maxTokensPerCall], dynamic, null),
+      tensor(ScalarType.LONG, [maxContext], false, 0),
+      tensor(ScalarType.FLOAT, [1, maxTokensPerCall, vocabularySize], dynamic, cacheBytes),
+    ],
+    inputs: [0, 1],
+    outputs: [3],
+    chains: [{ inputs: [], outputs: [], instructions: [{ kind: 'KernelCall', opIndex: 0, args: [0, 1, 2, 3, 3] }], stacktrace: null }],
+    operators: [{ name: 'test::toy_lm', overload: 'out' }],
+    delegates: [],
+    nonConstBufferSizes: [0, cacheBytes + maxTokensPerCall * vocabularySize * 4],
+    nonConstBufferDevice: null,
+  };
+  const int = (value: number): EValue => ({ kind: 'Int', value: BigInt(value) });
+  const bool = (value: boolean): EValue => ({ kind: 'Bool', value });
+  return {
+    version: 0,
+    executionPlans: [
+      forward,
+      constantMethod('get_max_seq_len', [int(maxContext)]),
+      constantMethod('get_max_context_len', [int(maxContext)]),
+      constantMethod('get_vocab_size', [int(vocabularySize)]),
+      constantMethod('get_bos_id', [int(1)]),
+      constantMethod('get_eos_ids', [int(eosId)], true),
+      constantMethod('use_kv_cache', [bool(true)]),
+      constantMethod('enable_dynamic_shape', [bool(dynamic)]),
+    ],
+    constantBuffer: [],
+    backendDelegateData: [],
+    segments: [],
+    constantSegment: null,
+    mutableDataSegments: null,
+    namedData: null,
+  };
+}
+
+/** What greedy generation from the toy model must produce, computed without the runtime. */
+export function toyGreedyTokens(promptIds: readonly number[], count: number, vocabularySize: number): number[] {
+  const sequence = promptIds.map(BigInt);
+  const generated: number[] = [];
+  while (generated.length < count) {
+    const next = toyNextToken(sequence.reduce((a, b) => a + b, 0n), vocabularySize);
+    generated.push(next);
+    sequence.push(BigInt(next));
+  }
+  return generated;
+}
