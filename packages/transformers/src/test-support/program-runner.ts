@@ -4,14 +4,17 @@
  */
 
 import { type ExportedProgram, type OperatorRegistry, ProgramState, ScalarType, Tensor, coreOperators, createOperatorRegistry, evaluateProgram } from '@etch/core';
-import { SafetensorsFile } from '../weights/safetensors-file.js';
+import { readFileSync } from 'node:fs';
 
 export const testRegistry: OperatorRegistry = createOperatorRegistry(coreOperators());
 
 export class ProgramRunner {
   readonly state: ProgramState;
 
-  constructor(readonly program: ExportedProgram) {
+  constructor(
+    readonly program: ExportedProgram,
+    private readonly registry: OperatorRegistry = testRegistry,
+  ) {
     this.state = new ProgramState(program);
   }
 
@@ -19,7 +22,7 @@ export class ProgramRunner {
   forward(ids: readonly number[], start: number): Float32Array {
     const inputIds = Tensor.fromArray(ScalarType.LONG, [1, ids.length], BigInt64Array.from(ids, (id) => BigInt(id)));
     const positions = Tensor.fromArray(ScalarType.LONG, [ids.length], BigInt64Array.from(ids, (_, i) => BigInt(start + i)));
-    const [logits] = evaluateProgram(this.program, [inputIds, positions], { registry: testRegistry, state: this.state });
+    const [logits] = evaluateProgram(this.program, [inputIds, positions], { registry: this.registry, state: this.state });
     return (logits as Tensor).data as Float32Array;
   }
 
@@ -40,15 +43,27 @@ export function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>, bOf
   return worst;
 }
 
-/** The golden tensors of `../shared/golden/<arch>/golden.safetensors` as numbers. */
+/**
+ * The golden tensors of `../shared/golden/<arch>/golden.safetensors` (see golden/README.md): ids
+ * are int64 and logits float32, which the checkpoint reader (float weights only) does not load.
+ */
 export function readGolden(file: string) {
-  const golden = SafetensorsFile.open(file);
-  const ids = (name: string) => Array.from(golden.get(name).data as BigInt64Array, Number);
+  const bytes = readFileSync(file);
+  const headerLength = Number(bytes.readBigUInt64LE(0));
+  const header = JSON.parse(bytes.subarray(8, 8 + headerLength).toString('utf8')) as Record<string, { dtype: string; data_offsets: [number, number] }>;
+  const raw = (name: string) => {
+    const entry = header[name];
+    if (!entry) throw new Error(`${file} has no tensor '${name}'`);
+    const [begin, end] = entry.data_offsets;
+    return { dtype: entry.dtype, data: bytes.buffer.slice(bytes.byteOffset + 8 + headerLength + begin, bytes.byteOffset + 8 + headerLength + end) };
+  };
+  const ids = (name: string) => Array.from(new BigInt64Array(raw(name).data), Number);
+  const floats = (name: string) => new Float32Array(raw(name).data);
   return {
     inputIds: ids('input_ids'),
     promptIds: ids('prompt_ids'),
     generatedIds: ids('generated_ids'),
-    logits: golden.get('logits').data as Float32Array,
-    stepLogits: golden.get('step_logits').data as Float32Array,
+    logits: floats('logits'),
+    stepLogits: floats('step_logits'),
   };
 }
