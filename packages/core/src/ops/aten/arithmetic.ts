@@ -1,6 +1,6 @@
 /**
- * Elementwise arithmetic: add, sub, mul, div with tensor and scalar operands, as torch defines
- * them (type promotion, `alpha` scaling, true division).
+ * Elementwise arithmetic: add, sub, rsub, mul, div with tensor and scalar operands, as torch
+ * defines them (type promotion, `alpha` scaling, true division).
  */
 
 import { tensorMeta } from '../../ir/meta.js';
@@ -28,6 +28,11 @@ function trueDivMeta(args: MetaArgs) {
   return [tensorMeta(isFloatingType(meta!.dtype) ? meta!.dtype : ScalarType.FLOAT, meta!.shape)];
 }
 
+function trueDivScalarMeta(args: MetaArgs) {
+  const [meta] = tensorScalarMeta(args);
+  return [tensorMeta(isFloatingType(meta!.dtype) ? meta!.dtype : ScalarType.FLOAT, meta!.shape)];
+}
+
 /** torch casts a Scalar operand to the computation dtype first (float32 for float32 tensors). */
 function scalarOperand(args: RuntimeArgs, out: Tensor): Tensor {
   const value = args.float('other');
@@ -50,6 +55,13 @@ function addCompute(sign: 1 | -1, scalar: boolean) {
     const alpha = sign * round(args.float('alpha'));
     mapBinary(args.tensor('self'), other, out!, alpha === 1 ? (x, y) => x + y : alpha === -1 ? (x, y) => x - y : (x, y) => x + round(alpha * y));
   };
+}
+
+/** `other - alpha·self` (torch's `rsub`), with `other` a Scalar. */
+function rsubScalarCompute(args: RuntimeArgs, [out]: Tensor[]): void {
+  const round = roundFor(out!);
+  const alpha = round(args.float('alpha'));
+  mapBinary(args.tensor('self'), scalarOperand(args, out!), out!, alpha === 1 ? (x, y) => y - x : (x, y) => y - round(alpha * x));
 }
 
 export function arithmeticOperators(): OperatorDefinition[] {
@@ -80,6 +92,12 @@ export function arithmeticOperators(): OperatorDefinition[] {
       compute: addCompute(-1, true),
     }),
     ...defineOperator({
+      functional: 'aten::rsub.Scalar(Tensor self, Scalar other, Scalar alpha=1) -> Tensor',
+      out: 'aten::rsub.Scalar_out(Tensor self, Scalar other, Scalar alpha=1, *, Tensor(a!) out) -> Tensor(a!)',
+      infer: tensorScalarMeta,
+      compute: rsubScalarCompute,
+    }),
+    ...defineOperator({
       functional: 'aten::mul.Tensor(Tensor self, Tensor other) -> Tensor',
       out: 'aten::mul.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)',
       infer: tensorTensorMeta,
@@ -96,6 +114,12 @@ export function arithmeticOperators(): OperatorDefinition[] {
       out: 'aten::div.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)',
       infer: trueDivMeta,
       compute: (args, [out]) => mapBinary(args.tensor('self'), args.tensor('other'), out!, (x, y) => x / y),
+    }),
+    ...defineOperator({
+      functional: 'aten::div.Scalar(Tensor self, Scalar other) -> Tensor',
+      out: 'aten::div.Scalar_out(Tensor self, Scalar other, *, Tensor(a!) out) -> Tensor(a!)',
+      infer: trueDivScalarMeta,
+      compute: (args, [out]) => mapBinary(args.tensor('self'), scalarOperand(args, out!), out!, (x, y) => x / y),
     }),
   ];
 }

@@ -6,8 +6,54 @@
 import type { OperatorDefinition } from '../definition.js';
 import { arithmeticOperators } from './arithmetic.js';
 import { attentionOperators } from './attention.js';
+import { comparisonOperators } from './comparison.js';
+import { concatOperators } from './concat.js';
+import { copyOperators } from './copy.js';
+import { creationOperators } from './creation.js';
+import { divisionOperators } from './division.js';
+import { embeddingOperators } from './embedding.js';
+import { expandOperators } from './expand.js';
+import { extremaOperators } from './extrema.js';
+import { indexingOperators } from './indexing.js';
+import { layerNormOperators } from './layer-norm.js';
+import { matmulOperators } from './matmul.js';
+import { padOperators } from './pad.js';
+import { permuteOperators } from './permute.js';
+import { powerOperators } from './power.js';
+import { reductionOperators } from './reduction.js';
+import { reshapeOperators } from './reshape.js';
+import { sliceOperators } from './slice.js';
+import { softmaxOperators } from './softmax.js';
 import { symbolicOperators } from './symbolic.js';
+import { triangularOperators } from './triangular.js';
+import { unaryOperators } from './unary.js';
+import { whereOperators } from './where.js';
 
 export function atenOperators(): OperatorDefinition[] {
-  return [...arithmeticOperators(), ...attentionOperators(), ...symbolicOperators()];
+  return [
+    ...arithmeticOperators(),
+    ...attentionOperators(),
+    ...comparisonOperators(),
+    ...concatOperators(),
+    ...copyOperators(),
+    ...creationOperators(),
+    ...divisionOperators(),
+    ...embeddingOperators(),
+    ...expandOperators(),
+    ...extremaOperators(),
+    ...indexingOperators(),
+    ...layerNormOperators(),
+    ...matmulOperators(),
+    ...padOperators(),
+    ...permuteOperators(),
+    ...powerOperators(),
+    ...reductionOperators(),
+    ...reshapeOperators(),
+    ...sliceOperators(),
+    ...softmaxOperators(),
+    ...symbolicOperators(),
+    ...triangularOperators(),
+    ...unaryOperators(),
+    ...whereOperators(),
+  ];
 }

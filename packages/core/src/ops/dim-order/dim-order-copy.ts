@@ -11,9 +11,9 @@
 import { UnsupportedOperatorError } from '../../errors.js';
 import type { TensorMeta } from '../../ir/meta.js';
 import { tensorMeta } from '../../ir/meta.js';
-import { readNumbers, writeNumbers } from '../../kernels/access.js';
+import { convertInto } from '../../kernels/convert.js';
 import type { Tensor } from '../../kernels/tensor.js';
-import { type ScalarType, ScalarType as Dtype, isFloatingType, isIntegralType, scalarTypeName } from '../../scalar-type.js';
+import { type ScalarType, isFloatingType, isIntegralType, scalarTypeName } from '../../scalar-type.js';
 import { type OperatorDefinition, defineOperator } from '../definition.js';
 import type { MetaArgs } from '../meta-args.js';
 import type { RuntimeArgs } from '../runtime-args.js';
@@ -48,21 +48,6 @@ function copyMeta(op: string, dtypeArgument: boolean) {
     checkConvertible(op, dtype);
     return [tensorMeta(dtype, self.shape)];
   };
-}
-
-/** Copies `self` into `out` (same shape), converting elements to `out`'s dtype. */
-function convertInto(self: Tensor, out: Tensor): void {
-  if (self.dtype === out.dtype) {
-    out.bytes.set(self.bytes);
-    return;
-  }
-  const values = readNumbers(self);
-  if (out.dtype === Dtype.BOOL) {
-    const target = out.data as Uint8Array;
-    for (let i = 0; i < target.length; i++) target[i] = values[i] !== 0 ? 1 : 0;
-    return;
-  }
-  writeNumbers(out, values);
 }
 
 function copyCompute(op: string, sameDtype: boolean) {
