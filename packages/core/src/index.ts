@@ -12,6 +12,7 @@ export * from './evaluator/index.js';
 export { Tensor } from './kernels/tensor.js';
 export * from './delegate/index.js';
 export * from './pte/index.js';
+export * from './inspect/index.js';
 export * from './passes/index.js';
 export * from './planner/index.js';
 export * from './quant/index.js';

@@ -1,0 +1,7 @@
+/**
+ * Looking inside `.pte` files: a JSON-able summary (`inspectPte`) and a self-contained HTML
+ * report with pictures of where the bytes and the arena memory go (`renderInspectHtml`).
+ */
+
+export * from './summary.js';
+export { inspectPte } from './inspect-pte.js';
