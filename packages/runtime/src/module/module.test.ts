@@ -53,6 +53,31 @@ describe('Module on upstream portable vectors', () => {
     expect(floatValues(out)).toEqual(x.map((value, i) => Math.fround(Math.fround(scale[i]! * value) + shift[i]!)));
   });
 
+  it.skipIf(!upstream('hist_module_model_2023.pte'))('hist_module_model_2023: where(mean(x) == 0, c, mean(x))', async () => {
+    const constant = constantBufferFloats(upstream('hist_module_model_2023.json')!, 1)[0]!;
+    const module = await Module.load(upstream('hist_module_model_2023.pte')!);
+    const [nonZero] = module.forward([floats([1, 2], [1, 4])]);
+    expect(floatValues(nonZero)).toEqual([2.5]);
+    const [zero] = module.forward([floats([1, 2], [3, -3])]);
+    expect(floatValues(zero)).toEqual([constant]);
+  });
+
+  it.skipIf(!upstream('hist_module_linear.pte'))('hist_module_linear: x·Wᵀ + b with W and b from its .ptd', async () => {
+    const ptd = readFileSync(upstream('hist_module_linear.ptd')!);
+    // The FlatTensor header: u64 segment_base_offset at byte 32; weight at segment offset 0, bias at 48.
+    const base = Number(new DataView(ptd.buffer, ptd.byteOffset).getBigUint64(32, true));
+    const data = new DataView(ptd.buffer, ptd.byteOffset + base);
+    const weight = Array.from({ length: 9 }, (_, i) => data.getFloat32(i * 4, true));
+    const bias = Array.from({ length: 3 }, (_, i) => data.getFloat32(48 + i * 4, true));
+    const module = await Module.load(upstream('hist_module_linear.pte')!, { dataFiles: [upstream('hist_module_linear.ptd')!] });
+    const x = [1, -2, 0.5, 0, 3, -1, 0.25, 0.75, 2];
+    const [out] = module.forward([floats([3, 3], x)]);
+    const expected = [0, 1, 2].flatMap((i) =>
+      [0, 1, 2].map((j) => bias[j]! + [0, 1, 2].reduce((sum, k) => sum + x[i * 3 + k]! * weight[j * 3 + k]!, 0)),
+    );
+    floatValues(out).forEach((value, i) => expect(value).toBeCloseTo(expected[i]!, 5));
+  });
+
   it.skipIf(!upstream('hist_module_linear.pte'))('hist_module_linear without its .ptd fails at load, naming the weight', async () => {
     await expect(Module.load(upstream('hist_module_linear.pte')!)).rejects.toThrow(/linear\.weight.*dataFiles|linear\.weight/);
   });

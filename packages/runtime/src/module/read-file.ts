@@ -1,15 +1,16 @@
 /**
- * Reads a `.pte`/`.ptd` from the file system. Only `source.ts` imports it, dynamically, when a
- * caller passes a path in Node, so browser bundles never pull in `node:fs`.
+ * Reads a `.pte`/`.ptd` from the file system in Node. It reaches `node:fs` through
+ * `process.getBuiltinModule` rather than an import, so bundling the runtime for a browser never
+ * pulls in (or trips over) Node modules; browsers load from bytes or URLs instead.
  */
 
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError } from '@etch/core';
 import { alignedBytes } from './aligned-bytes.js';
 
 /** The whole file, 16-byte aligned in memory; `file:` URLs are accepted too. */
 export async function readFileBytes(path: string, field: string): Promise<Uint8Array> {
+  const { readFile } = process.getBuiltinModule('node:fs/promises');
+  const { fileURLToPath } = process.getBuiltinModule('node:url');
   const resolved = path.startsWith('file:') ? fileURLToPath(path) : path;
   try {
     const buffer = await readFile(resolved);

@@ -1,11 +1,12 @@
 /**
- * Turns what a caller passes to `Module.load` (bytes, a URL, or a file path) into bytes. File
- * paths need `node:fs`, which browsers do not have, so that part lives in `read-file.ts` and is
- * imported only when a path is actually given.
+ * Turns what a caller passes to `Module.load` (bytes, a URL, or a file path) into bytes. URLs are
+ * fetched (everywhere); file paths are read with Node's file system (`read-file.ts`), and in a
+ * browser any string is taken as a URL relative to the page.
  */
 
 import { InvalidArgumentError } from '@etch/core';
 import { alignedBytes } from './aligned-bytes.js';
+import { readFileBytes } from './read-file.js';
 
 /** What `Module.load` accepts for a `.pte` or `.ptd`: its bytes, a URL, or (in Node) a file path. */
 export type ByteSource = Uint8Array | ArrayBuffer | string;
@@ -29,6 +30,5 @@ export async function readSource(source: ByteSource, field: string): Promise<Uin
   const isNode = typeof process !== 'undefined' && process.versions?.node !== undefined;
   if (URL_PATTERN.test(source) && !(isNode && source.startsWith('file:'))) return fetchBytes(source, field);
   if (!isNode) return fetchBytes(source, field);
-  const { readFileBytes } = await import('./read-file.js');
   return readFileBytes(source, field);
 }
