@@ -5,3 +5,4 @@
 
 export * from './summary.js';
 export { inspectPte } from './inspect-pte.js';
+export { renderInspectHtml } from './render-inspect-html.js';
