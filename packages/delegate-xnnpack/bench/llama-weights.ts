@@ -6,7 +6,7 @@
  */
 
 import { readFile } from 'node:fs/promises';
-import type { LlamaShape, LlamaTensorSource } from '../../../tools/gguf/llama-gguf.js';
+import type { LlamaShape, LlamaTensorSource } from '@etch/tools/gguf';
 
 /** A Llama-architecture model to benchmark. */
 export interface LlamaBenchModel {
