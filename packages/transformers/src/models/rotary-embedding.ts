@@ -27,7 +27,8 @@ export function rotaryTables(graph: ModelGraph, spec: RotarySpec, positions: Nod
   } else {
     frequencies = graph.constant('rotary.inverse_frequency', Tensor.fromArray(ScalarType.FLOAT, [half], inverseFrequencies(spec)));
   }
-  const angles = graph.mul(graph.unsqueeze(graph.toDtype(positions, ScalarType.FLOAT), -1), frequencies);
+  // int64 positions × float32 frequencies promotes to float32: transformers' `position_ids.float()` product.
+  const angles = graph.mul(graph.unsqueeze(positions, -1), frequencies);
   const doubled = graph.cat([angles, angles], -1);
   return {
     cos: graph.toDtype(graph.unary('cos', doubled), graph.dtype),
