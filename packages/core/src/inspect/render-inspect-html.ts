@@ -25,8 +25,25 @@ function formatBytes(bytes: number): string {
   return `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
 }
 
-function colorOf(category: string, categories: readonly string[]): string {
-  return PALETTE[Math.max(0, categories.indexOf(category)) % PALETTE.length]!;
+/** One colour per kind of content, shared by the byte-usage bar and the file map. */
+const ROLE_COLORS: Record<string, string> = {
+  program: PALETTE[0]!,
+  constant: PALETTE[2]!,
+  'mutable-data': PALETTE[5]!,
+  delegate: PALETTE[1]!,
+  'named-data': PALETTE[4]!,
+  unreferenced: PALETTE[3]!,
+};
+
+function categoryColor(category: string): string {
+  if (category.startsWith('program')) return ROLE_COLORS.program!;
+  if (category.startsWith('constant')) return ROLE_COLORS.constant!;
+  if (category.startsWith('mutable')) return ROLE_COLORS['mutable-data']!;
+  if (category.includes('delegate')) return ROLE_COLORS.delegate!;
+  if (category.startsWith('named')) return ROLE_COLORS['named-data']!;
+  if (category.startsWith('unreferenced')) return ROLE_COLORS.unreferenced!;
+  if (category.startsWith('extended')) return PALETTE[6]!;
+  return PALETTE[9]!;
 }
 
 function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -37,14 +54,14 @@ function table(headers: readonly string[], rows: readonly (readonly string[])[])
 }
 
 /** A stacked bar of the byte usage with a legend. */
-function byteUsagePicture(summary: PteSummary, categories: readonly string[]): string {
+function byteUsagePicture(summary: PteSummary): string {
   const width = 900;
   let x = 0;
   const total = Math.max(1, summary.fileSize);
   const rects = summary.byteUsage
     .map((entry) => {
       const w = (entry.bytes / total) * width;
-      const rect = `<rect x="${x.toFixed(2)}" y="0" width="${Math.max(w, 0.5).toFixed(2)}" height="36" fill="${colorOf(entry.category, categories)}"><title>${escapeHtml(entry.category)}: ${formatBytes(entry.bytes)}</title></rect>`;
+      const rect = `<rect x="${x.toFixed(2)}" y="0" width="${Math.max(w, 0.5).toFixed(2)}" height="36" fill="${categoryColor(entry.category)}"><title>${escapeHtml(entry.category)}: ${formatBytes(entry.bytes)}</title></rect>`;
       x += w;
       return rect;
     })
@@ -52,7 +69,7 @@ function byteUsagePicture(summary: PteSummary, categories: readonly string[]): s
   const legend = summary.byteUsage
     .map(
       (entry) =>
-        `<li><span class="swatch" style="background:${colorOf(entry.category, categories)}"></span>${escapeHtml(entry.category)}: ${formatBytes(entry.bytes)} (${((entry.bytes / total) * 100).toFixed(1)}%)</li>`,
+        `<li><span class="swatch" style="background:${categoryColor(entry.category)}"></span>${escapeHtml(entry.category)}: ${formatBytes(entry.bytes)} (${((entry.bytes / total) * 100).toFixed(1)}%)</li>`,
     )
     .join('');
   return `<svg class="bar" viewBox="0 0 ${width} 36" width="${width}" height="36" role="img" aria-label="byte usage">${rects}</svg><ul class="legend">${legend}</ul>`;
@@ -62,16 +79,15 @@ function byteUsagePicture(summary: PteSummary, categories: readonly string[]): s
 function fileMapPicture(summary: PteSummary): string {
   const width = 900;
   const scale = width / Math.max(1, summary.fileSize);
-  const roleColor: Record<string, string> = { constant: PALETTE[2]!, 'mutable-data': PALETTE[5]!, delegate: PALETTE[1]!, 'named-data': PALETTE[4]!, unreferenced: PALETTE[9]! };
-  const program = `<rect x="0" y="0" width="${Math.max(1, summary.programSize * scale).toFixed(2)}" height="28" fill="${PALETTE[0]}"><title>program flatbuffer: bytes 0–${summary.programSize}</title></rect>`;
+  const program = `<rect x="0" y="0" width="${Math.max(1, summary.programSize * scale).toFixed(2)}" height="28" fill="${ROLE_COLORS.program}"><title>program flatbuffer: bytes 0–${summary.programSize}</title></rect>`;
   const segments = summary.segments
     .filter((segment) => segment.size > 0)
     .map(
       (segment) =>
-        `<rect x="${(segment.fileOffset * scale).toFixed(2)}" y="0" width="${Math.max(0.5, segment.size * scale).toFixed(2)}" height="28" fill="${roleColor[segment.roles[0]!] ?? PALETTE[9]}" stroke="#fff" stroke-width="0.3"><title>segment ${segment.index} (${escapeHtml(segment.roles.join(', '))}) at ${segment.fileOffset}, ${formatBytes(segment.size)}: ${escapeHtml(segment.usedBy.join('; '))}</title></rect>`,
+        `<rect x="${(segment.fileOffset * scale).toFixed(2)}" y="0" width="${Math.max(0.5, segment.size * scale).toFixed(2)}" height="28" fill="${ROLE_COLORS[segment.roles[0]!] ?? PALETTE[9]}" stroke="#fff" stroke-width="0.3"><title>segment ${segment.index} (${escapeHtml(segment.roles.join(', '))}) at ${segment.fileOffset}, ${formatBytes(segment.size)}: ${escapeHtml(segment.usedBy.join('; '))}</title></rect>`,
     )
     .join('');
-  const legend = [['program', PALETTE[0]!], ...Object.entries(roleColor)]
+  const legend = Object.entries(ROLE_COLORS)
     .map(([role, color]) => `<li><span class="swatch" style="background:${color}"></span>${escapeHtml(role)}</li>`)
     .join('');
   return `<svg class="bar" viewBox="0 0 ${width} 28" width="${width}" height="28" role="img" aria-label="file map">${program}${segments}</svg><ul class="legend">${legend}</ul>`;
@@ -146,13 +162,19 @@ ${ioTable('Outputs', method.outputs)}
 </section>`;
 }
 
+/** `54 × XnnpackBackend`, one entry per backend. */
+function delegateCounts(method: MethodSummary): string {
+  const counts = new Map<string, number>();
+  for (const delegate of method.delegates) counts.set(delegate.id, (counts.get(delegate.id) ?? 0) + 1);
+  return [...counts].map(([id, count]) => `${count} × ${id}`).join(', ');
+}
+
 function formatValue(value: SummaryValue | undefined): string {
   return escapeHtml(JSON.stringify(value ?? null));
 }
 
 /** A complete HTML document describing the program; safe to open from disk. */
 export function renderInspectHtml(summary: PteSummary): string {
-  const categories = summary.byteUsage.map((entry) => entry.category);
   const title = summary.source ?? 'program.pte';
   const methods = summary.methods.filter((method) => method.kind === 'method');
   const constants = summary.methods.filter((method) => method.kind === 'constant');
@@ -165,7 +187,7 @@ export function renderInspectHtml(summary: PteSummary): string {
       `<a href="#m-${escapeHtml(method.name)}">${escapeHtml(method.name)}</a>`,
       String(method.instructionsCount),
       String(method.operators.length),
-      escapeHtml(method.delegates.map((delegate) => delegate.id).join(', ')),
+      escapeHtml(delegateCounts(method)),
       escapeHtml(method.nonConstBufferSizes.slice(1).map(formatBytes).join(' + ')),
     ]),
   );
@@ -199,7 +221,7 @@ figure { margin: .5em 0; } figcaption { color: #555; font-size: 12px; } code { f
 <h1>${escapeHtml(title)}</h1>
 <p>${formatBytes(summary.fileSize)}, identifier ${escapeHtml(summary.fileIdentifier)}, version ${summary.programVersion}; ${escapeHtml(header)}.</p>
 <h2>Where the bytes go</h2>
-${byteUsagePicture(summary, categories)}
+${byteUsagePicture(summary)}
 <h3>File map</h3>
 ${fileMapPicture(summary)}
 <h2>Methods</h2>
