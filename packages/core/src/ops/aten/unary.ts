@@ -52,7 +52,7 @@ function resultDtype(args: { fail(message: string): never }, rule: ResultRule, d
 }
 
 function gelu(round: Round, approximate: string, fail: (message: string) => never): UnaryFunction {
-  if (approximate === 'none') return (x) => round(x * 0.5 * (1 + erf(x * Math.SQRT1_2)));
+  if (approximate === 'none') return (x) => round(x * 0.5) * round(1 + round(erf(round(x * Math.SQRT1_2))));
   if (approximate === 'tanh') {
     const beta = Math.sqrt(2 / Math.PI);
     return (x) => {

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { Tensor } from '../../kernels/tensor.js';
+import { ScalarType } from '../../scalar-type.js';
+import { createOperatorRegistry } from '../registry.js';
+import { RuntimeArgs } from '../runtime-args.js';
+import type { RuntimeValue } from '../runtime-value.js';
+import { arithmeticOperators } from './arithmetic.js';
+import { divisionOperators } from './division.js';
+
+const registry = createOperatorRegistry([...divisionOperators(), ...arithmeticOperators()]);
+
+function run(key: string, ...args: RuntimeValue[]): Tensor {
+  const def = registry.get(key);
+  return def.evaluate(new RuntimeArgs(def.schema, args))[0] as Tensor;
+}
+
+const f32 = (values: number[], shape = [values.length]) => Tensor.fromArray(ScalarType.FLOAT, shape, Float32Array.from(values));
+const i64 = (values: number[], shape = [values.length]) => Tensor.fromArray(ScalarType.LONG, shape, BigInt64Array.from(values.map(BigInt)));
+const bool = (values: boolean[], shape = [values.length]) => Tensor.fromArray(ScalarType.BOOL, shape, Uint8Array.from(values.map(Number)));
+
+// Expected values computed with torch 2.13.
+
+describe('rounding divisions and rsub', () => {
+  it('floor_divide and remainder follow the sign rules of Python and torch', () => {
+    const a = i64([7, -7, 7, -7]);
+    const b = i64([2, 2, -2, -2]);
+    expect([...run('aten::floor_divide', a, b).data]).toEqual([3n, -4n, -4n, 3n]);
+    expect([...run('aten::remainder.Tensor', a, b).data]).toEqual([1n, 1n, -1n, -1n]);
+    expect([...run('aten::floor_divide', f32([7, -7, 7, -7]), f32([2, 2, -2, -2])).data]).toEqual([3, -4, -4, 3]);
+    expect([...run('aten::remainder.Scalar', f32([7, -7, 7, -7]), 2.5).data]).toEqual([2, 0.5, 2, 0.5]);
+    expect([...run('aten::remainder.Scalar', f32([-1.5, 4]), -2).data]).toEqual([-1.5, 0]);
+  });
+
+  it('integer division by zero fails', () => {
+    expect(() => run('aten::floor_divide', i64([1]), i64([0]))).toThrow(/division by zero/);
+  });
+
+  it('rsub.Scalar computes other - alpha·self; div.Scalar divides truly', () => {
+    expect([...run('aten::rsub.Scalar', f32([1, 2]), 5, 2).data]).toEqual([3, 1]);
+    const half = run('aten::div.Scalar', i64([1, 2]), 2);
+    expect(half.dtype).toBe(ScalarType.FLOAT);
+    expect([...half.data]).toEqual([0.5, 1]);
+  });
+});

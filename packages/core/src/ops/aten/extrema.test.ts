@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { Tensor } from '../../kernels/tensor.js';
+import { ScalarType } from '../../scalar-type.js';
+import { createOperatorRegistry } from '../registry.js';
+import { RuntimeArgs } from '../runtime-args.js';
+import type { RuntimeValue } from '../runtime-value.js';
+import { extremaOperators } from './extrema.js';
+
+const registry = createOperatorRegistry(extremaOperators());
+
+function run(key: string, ...args: RuntimeValue[]): Tensor {
+  const def = registry.get(key);
+  return def.evaluate(new RuntimeArgs(def.schema, args))[0] as Tensor;
+}
+
+const f32 = (values: number[], shape = [values.length]) => Tensor.fromArray(ScalarType.FLOAT, shape, Float32Array.from(values));
+const i64 = (values: number[], shape = [values.length]) => Tensor.fromArray(ScalarType.LONG, shape, BigInt64Array.from(values.map(BigInt)));
+const bool = (values: boolean[], shape = [values.length]) => Tensor.fromArray(ScalarType.BOOL, shape, Uint8Array.from(values.map(Number)));
+
+// Expected values computed with torch 2.13.
+
+describe('minimum, maximum and clamp', () => {
+  it('propagate NaN and broadcast', () => {
+    const minimum = run('aten::minimum', f32([1, Number.NaN, 3]), f32([2, 0, -1]));
+    expect([...minimum.data]).toEqual([1, Number.NaN, -1]);
+    const maximum = run('aten::maximum', i64([1, 5]), i64([2, 3], [2, 1]));
+    expect(maximum.shape).toEqual([2, 2]);
+    expect([...maximum.data]).toEqual([2n, 5n, 3n, 5n]);
+  });
+
+  it('clamp between optional bounds, promoting integers for a float bound', () => {
+    expect([...run('aten::clamp', f32([-2, 0.5, 3, Number.NaN]), -1, 1).data]).toEqual([-1, 0.5, 1, Number.NaN]);
+    const promoted = run('aten::clamp', i64([1, 5, 9]), 2.5, null);
+    expect(promoted.dtype).toBe(ScalarType.FLOAT);
+    expect([...promoted.data]).toEqual([2.5, 5, 9]);
+    expect(() => run('aten::clamp', f32([1]), null, null)).toThrow(/at least one of min and max/);
+  });
+});

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { Tensor } from '../../kernels/tensor.js';
+import { ScalarType } from '../../scalar-type.js';
+import { createOperatorRegistry } from '../registry.js';
+import { RuntimeArgs } from '../runtime-args.js';
+import type { RuntimeValue } from '../runtime-value.js';
+import { powerOperators } from './power.js';
+
+const registry = createOperatorRegistry(powerOperators());
+
+function run(key: string, ...args: RuntimeValue[]): Tensor {
+  const def = registry.get(key);
+  return def.evaluate(new RuntimeArgs(def.schema, args))[0] as Tensor;
+}
+
+const f32 = (values: number[], shape = [values.length]) => Tensor.fromArray(ScalarType.FLOAT, shape, Float32Array.from(values));
+const i64 = (values: number[], shape = [values.length]) => Tensor.fromArray(ScalarType.LONG, shape, BigInt64Array.from(values.map(BigInt)));
+const bool = (values: boolean[], shape = [values.length]) => Tensor.fromArray(ScalarType.BOOL, shape, Uint8Array.from(values.map(Number)));
+
+// Expected values computed with torch 2.13.
+
+describe('pow', () => {
+  it('raises tensors to Scalar powers in the promoted dtype', () => {
+    expect([...run('aten::pow.Tensor_Scalar', f32([1.5, -2, 3]), 2).data]).toEqual([2.25, 4, 9]);
+    expect([...run('aten::pow.Tensor_Scalar', i64([2, 3]), 3).data]).toEqual([8n, 27n]);
+    const root = run('aten::pow.Tensor_Scalar', i64([2, 3]), 0.5);
+    expect(root.dtype).toBe(ScalarType.FLOAT);
+    expect([...root.data]).toEqual([1.4142135381698608, 1.7320507764816284]);
+  });
+
+  it('Scalar bases and tensor exponents', () => {
+    expect([...run('aten::pow.Scalar', 2, f32([0.5, 3])).data]).toEqual([1.4142135381698608, 8]);
+    expect([...run('aten::pow.Tensor_Tensor', f32([4, 9]), f32([0.5, -1])).data]).toEqual([2, 0.1111111119389534]);
+  });
+
+  it('rejects negative integer powers of integers', () => {
+    expect(() => run('aten::pow.Tensor_Scalar', i64([2]), -1)).toThrow(/negative integer powers/);
+  });
+});
