@@ -3,6 +3,7 @@
  */
 
 import { elementwiseOperators } from './elementwise.js';
+import { layoutOperators } from './layout.js';
 import { linearOperators } from './linear.js';
 import { matmulOperators } from './matmul.js';
 import type { XnnpackOperator } from './operator.js';
@@ -12,5 +13,5 @@ export type { Support, XnnpackOperator } from './operator.js';
 
 /** The operator table, keyed by graph operator. */
 export function xnnpackOperators(): ReadonlyMap<string, XnnpackOperator> {
-  return new Map([...linearOperators(), ...matmulOperators(), ...elementwiseOperators(), ...softmaxOperators()].map((operator) => [operator.target, operator]));
+  return new Map([...linearOperators(), ...matmulOperators(), ...elementwiseOperators(), ...softmaxOperators(), ...layoutOperators()].map((operator) => [operator.target, operator]));
 }

@@ -42,9 +42,9 @@ export function runGraph(
   const context = new ExecutionContext(graph, kernels, linears);
   for (const input of graph.inputs) {
     const tensor = argumentTensor(args, input.externalId!, 'input');
-    if (tensor.shape.length !== input.dims.length) {
-      throw new ExecutionError(`XnnpackBackend: input ${input.externalId} has rank ${tensor.shape.length}, the payload declares [${input.dims.join(', ')}]`);
-    }
+    // Inputs come at their actual shapes (the payload's dims are upper bounds, scalars are
+    // declared [1]); XNNPACK likewise reshapes its external inputs on every call.
+    if (tensor.shape.length > 6) throw new ExecutionError(`XnnpackBackend: input ${input.externalId} has ${tensor.shape.length} dimensions; XNNPACK allows at most 6`);
     context.set(input.id, { kind: 'float', shape: tensor.shape, data: tensor.data as Float32Array });
   }
   for (const node of graph.nodes) {
