@@ -41,6 +41,15 @@ describe('generate on a toy program', () => {
     expect(third.generatedIds).toEqual(first.generatedIds);
   });
 
+  it('counts the prompt with maxTotalTokens (run.c steps) and reports the prompt first', async () => {
+    const module = await toyModule();
+    const prompts: (readonly number[])[] = [];
+    const result = await generate(module, { promptIds, maxTotalTokens: 15, maxNewTokens: 10, onPrompt: (ids) => prompts.push(ids) });
+    expect(prompts).toEqual([promptIds]);
+    expect(result.generatedIds).toEqual(toyGreedyTokens(promptIds, 4, vocabularySize));
+    expect(result.stopReason).toBe('max-new-tokens');
+  });
+
   it('returns the logits row each token was chosen from', async () => {
     const module = await toyModule();
     const result = await generate(module, { promptIds, maxNewTokens: 4, returnLogits: true });
@@ -99,9 +108,9 @@ describe('generate on a toy program', () => {
       promptIds,
       maxNewTokens: 20,
       signal: controller.signal,
-      onToken: (token) => {
-        seen.push(token.id);
-        if (token.index === 2) controller.abort();
+      onToken: (id) => {
+        seen.push(id);
+        if (seen.length === 3) controller.abort();
       },
     });
     expect(result.stopReason).toBe('aborted');
@@ -159,7 +168,7 @@ describe.skipIf(!modelDirectory)('generate with a tokenizer on a toy program', (
       operators: toyOperators(),
     });
     const pieces: string[] = [];
-    const full = await generate(module, { tokenizer: tokenizer(), prompt: 'Once upon a time', maxNewTokens: 24, onToken: (token) => pieces.push(token.text) });
+    const full = await generate(module, { tokenizer: tokenizer(), prompt: 'Once upon a time', maxNewTokens: 24, onToken: (_id, text) => pieces.push(text) });
     expect(full.promptIds).toEqual(tokenizer().encode('Once upon a time'));
     expect(full.text).toBe(tokenizer().decode(full.generatedIds, { skipSpecialTokens: true }));
     expect(pieces.join('')).toBe(full.text);

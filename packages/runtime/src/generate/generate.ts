@@ -53,10 +53,15 @@ export interface GenerateOptions extends SamplingOptions, IgnoredCacheOptions {
   promptIds?: readonly number[];
   /** Most tokens to generate (default: until EOS or the cache is full). */
   maxNewTokens?: number;
+  /** Most tokens in prompt and generation together (llama2.c's `-n` steps plus one); also stops as 'max-new-tokens'. */
+  maxTotalTokens?: number;
   /** Strings that end generation; the returned text stops before the first one. */
   stop?: string | readonly string[];
   signal?: AbortSignal;
-  onToken?: (token: GeneratedToken) => void;
+  /** Called with the prompt's ids before the first forward call. */
+  onPrompt?: (promptIds: readonly number[]) => void;
+  /** Called with each generated id and the text it completed (empty while a character is incomplete). */
+  onToken?: (id: number, text: string) => void;
   /** Return the logits each generated token was chosen from. */
   returnLogits?: boolean;
   /** Receives the warning about ignored options (default: console). */
@@ -97,9 +102,7 @@ function warnIgnoredOptions(options: GenerateOptions): void {
 }
 
 function resolveTokenizer(module: Module, options: GenerateOptions): Tokenizer | undefined {
-  if (options.tokenizer) return options.tokenizer;
-  if (module.namedData('tokenizer.json')) return Tokenizer.fromModule(module);
-  return undefined;
+  return options.tokenizer ?? Tokenizer.fromModule(module);
 }
 
 function promptIdsOf(options: GenerateOptions, tokenizer: Tokenizer | undefined): number[] {
@@ -143,8 +146,13 @@ export async function* generateStream(module: Module, options: GenerateOptions):
     });
   }
   if (promptIds.length > maxContext) throw new PromptTooLongError(promptIds.length, maxContext);
-  const maxNewTokens = options.maxNewTokens ?? Number.POSITIVE_INFINITY;
-  if (!(maxNewTokens >= 0)) throw new InvalidArgumentError('maxNewTokens', `must be ≥ 0, got ${options.maxNewTokens}`);
+  if (options.maxNewTokens !== undefined && !(options.maxNewTokens >= 0)) {
+    throw new InvalidArgumentError('maxNewTokens', `must be ≥ 0, got ${options.maxNewTokens}`);
+  }
+  if (options.maxTotalTokens !== undefined && !(options.maxTotalTokens >= 0)) {
+    throw new InvalidArgumentError('maxTotalTokens', `must be ≥ 0, got ${options.maxTotalTokens}`);
+  }
+  const maxNewTokens = Math.min(options.maxNewTokens ?? Number.POSITIVE_INFINITY, (options.maxTotalTokens ?? Number.POSITIVE_INFINITY) - promptIds.length);
   const eosIds = new Set(settings.eosIds ?? tokenizer?.eosTokenIds ?? []);
   const stopStrings = stopStringsOf(options.stop);
   if (stopStrings.length > 0 && !tokenizer) throw new InvalidArgumentError('stop', 'stop strings need a tokenizer');
@@ -156,6 +164,7 @@ export async function* generateStream(module: Module, options: GenerateOptions):
   const generatedIds: number[] = [];
   const aborted = () => options.signal?.aborted === true;
 
+  options.onPrompt?.(promptIds);
   const started = now();
   let position = 0;
   let stopReason: StopReason | undefined;
@@ -182,7 +191,7 @@ export async function* generateStream(module: Module, options: GenerateOptions):
     convention.lastRow(output!, row);
   }
   const prefillEnded = now();
-  if (!stopReason && maxNewTokens === 0) stopReason = 'max-new-tokens';
+  if (!stopReason && maxNewTokens <= 0) stopReason = 'max-new-tokens';
 
   while (!stopReason) {
     const id = sampler.sample(row);
@@ -192,9 +201,8 @@ export async function* generateStream(module: Module, options: GenerateOptions):
     const piece = decoder && !eosIds.has(id) ? decoder.push(id) : '';
     const searchFrom = Math.max(0, text.length - longestStop + 1);
     text += piece;
-    const token: GeneratedToken = { id, text: piece, index };
-    options.onToken?.(token);
-    yield token;
+    options.onToken?.(id, piece);
+    yield { id, text: piece, index };
 
     if (eosIds.has(id)) stopReason = 'eos';
     else if (stopStrings.length > 0) {

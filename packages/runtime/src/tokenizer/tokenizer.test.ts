@@ -72,7 +72,7 @@ describe.skipIf(!modelDirectory)('Tokenizer (stories260K, SentencePiece BPE with
       ['tokenizer_config.json', readFileSync(`${modelDirectory}/tokenizer_config.json`)],
     ]);
     const tokenizer = Tokenizer.fromModule({ namedData: (key) => files.get(key) });
-    expect(tokenizer.encode(reference[0]!.text)).toEqual(reference[0]!.ids);
-    expect(() => Tokenizer.fromModule({ namedData: () => undefined })).toThrow(/tokenizer\.json/);
+    expect(tokenizer!.encode(reference[0]!.text)).toEqual(reference[0]!.ids);
+    expect(Tokenizer.fromModule({ namedData: () => undefined })).toBeUndefined();
   });
 });

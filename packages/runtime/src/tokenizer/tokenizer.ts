@@ -100,14 +100,13 @@ export class Tokenizer {
     return new Tokenizer(parseJson(json, 'tokenizer.json'), config === undefined ? {} : parseJson(config, 'tokenizer_config.json'));
   }
 
-  /** From the `tokenizer.json` (and `tokenizer_config.json`) embedded in a program's named data. */
-  static fromModule(module: NamedDataSource): Tokenizer {
+  /**
+   * From the `tokenizer.json` (and `tokenizer_config.json`) embedded in a program's named data;
+   * undefined when the program embeds no tokenizer.
+   */
+  static fromModule(module: NamedDataSource): Tokenizer | undefined {
     const json = module.namedData('tokenizer.json');
-    if (!json) {
-      throw new InvalidArgumentError('tokenizer', "the program has no 'tokenizer.json' in its named data", {
-        hint: 'pass a tokenizer explicitly (Tokenizer.fromFiles), or export the model with its tokenizer embedded',
-      });
-    }
+    if (!json) return undefined;
     const config = module.namedData('tokenizer_config.json');
     return Tokenizer.fromFiles({ 'tokenizer.json': json, ...(config ? { 'tokenizer_config.json': config } : {}) });
   }
