@@ -339,7 +339,3 @@ export function supportedModelTypes(): string[] {
   return Object.keys(ARCHITECTURES).sort();
 }
 
-/** Whether `loadModelConfig` knows this `model_type`. */
-export function isSupportedModelType(modelType: string): boolean {
-  return Object.hasOwn(ARCHITECTURES, modelType);
-}

@@ -5,7 +5,7 @@
  * it back to transformers' `cache_config` spelling for saving.
  */
 
-import { type ConfigIssue, ConfigError } from '@etch/core';
+import { ConfigError } from '@etch/core';
 import { z } from 'zod';
 import { configIssuesFrom } from '../config/config-issues.js';
 import type { CacheQuantization, ModelDtype, StaticCacheConfig } from '../model-contract.js';
@@ -83,12 +83,12 @@ export function resolveCacheConfig(
   if (!parsedOptions.success) throw new ConfigError('options.cacheConfig', configIssuesFrom(parsedOptions.error));
   const given = parsedOptions.data;
 
-  const fileIssues: ConfigIssue[] = [];
   const fileQuantized = file?.nbits !== undefined;
   if (fileQuantized && file?.q_group_size !== undefined && file.q_group_size !== limits.headDim) {
-    fileIssues.push({ path: 'cache_config.q_group_size', message: `expected ${limits.headDim} (head_dim: one scale per token and head), got ${file.q_group_size}` });
+    throw new ConfigError(generationConfigFile, [
+      { path: 'cache_config.q_group_size', message: `expected ${limits.headDim} (head_dim: one scale per token and head), got ${file.q_group_size}` },
+    ]);
   }
-  if (fileIssues.length > 0) throw new ConfigError(generationConfigFile, fileIssues);
 
   const maxCacheLength = given.maxCacheLength ?? file?.max_cache_len ?? Math.min(DEFAULT_MAX_CACHE_LENGTH, limits.maxPositions);
   if (limits.learnedPositions && maxCacheLength > limits.maxPositions) {
