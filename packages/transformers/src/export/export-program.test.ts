@@ -68,6 +68,24 @@ describe('exportProgram', () => {
     expect(program.signature.outputs.at(-1)).toEqual({ kind: 'user_output' });
   });
 
+  it('stores an int8 cache with per-token float64 scales and int64 zero points', () => {
+    const model = syntheticModel({ modelType: 'llama', config: base, cache: { maxCacheLength: 24, quantization: { nbits: 8, axis: 'per-token' } } });
+    const program = exportProgram(model, { sequenceLength: { max: 16 } });
+    const name = cacheBufferName(0, 'k');
+    expect(program.buffers.get(name)).toMatchObject({ dtype: ScalarType.CHAR, shape: [1, 2, 24, 8] });
+    expect(program.buffers.get(`${name}_scales`)).toMatchObject({ dtype: ScalarType.DOUBLE, shape: [1, 2, 24, 1] });
+    expect(program.buffers.get(`${name}_zero_points`)).toMatchObject({ dtype: ScalarType.LONG, shape: [1, 2, 24, 1] });
+    expect(program.buffers.size).toBe(12);
+    const full = new ProgramRunner(exportProgram(model, { sequenceLength: { max: 16 } })).forward(ids, 0);
+    const runner = new ProgramRunner(program);
+    // The prefill call attends to its own keys in full precision; later calls read int8 ones.
+    expect(maxAbsDifference(runner.forward(ids.slice(0, 5), 0), full, 0, 5 * VOCAB)).toBe(0);
+    const step = runner.forward([ids[5]!], 5);
+    const error = maxAbsDifference(step, full, 5 * VOCAB, VOCAB);
+    expect(error).toBeGreaterThan(0);
+    expect(error).toBeLessThan(0.1);
+  });
+
   it('masks keys older than the sliding window, also after the window has been passed', () => {
     const config = { ...base, num_hidden_layers: 1, sliding_window: 4 };
     const program = exportProgram(syntheticModel({ modelType: 'mistral', config }));

@@ -25,7 +25,7 @@ describe.skipIf(!directory)('stories260K against run.c', async () => {
   const cases = JSON.parse(readFileSync(`${directory}/reference/index.json`, 'utf8')) as { name: string }[];
   const load = () => AutoModelForCausalLM.fromPretrained(directory!, { cacheConfig: { maxCacheLength: 256 } });
 
-  function check(runner: ProgramRunner, name: string, promptInOneCall: boolean) {
+  function check(runner: ProgramRunner, name: string, promptInOneCall: boolean, decodeTolerance = TOLERANCE) {
     const reference = JSON.parse(readFileSync(`${directory}/reference/${name}.json`, 'utf8')) as ReferenceCase;
     const bytes = readFileSync(`${directory}/reference/${name}.logits.f32`);
     const expected = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
@@ -44,6 +44,7 @@ describe.skipIf(!directory)('stories260K against run.c', async () => {
         worst = Math.max(worst, maxAbsDifference(logits, expected, p * VOCAB, VOCAB));
       });
     }
+    expect(worst).toBeLessThan(TOLERANCE);
     const tokens = [...prompt];
     for (let position = prompt.length; position < reference.steps; position++) {
       tokens.push(argmax(logits));
@@ -52,7 +53,7 @@ describe.skipIf(!directory)('stories260K against run.c', async () => {
     }
     tokens.push(argmax(logits));
     expect(tokens).toEqual(reference.token_ids);
-    expect(worst).toBeLessThan(TOLERANCE);
+    expect(worst).toBeLessThan(decodeTolerance);
   }
 
   it('reproduces every case with a dynamic prefill program', async () => {
@@ -62,5 +63,16 @@ describe.skipIf(!directory)('stories260K against run.c', async () => {
 
   it('reproduces a case with a seq-1 program fed token by token', async () => {
     check(new ProgramRunner(exportProgram(await load())), 'hello_world', false);
+  });
+
+  it('keeps the greedy continuations with an int8 per-token KV cache', async () => {
+    const model = await AutoModelForCausalLM.fromPretrained(directory!, {
+      cacheConfig: { maxCacheLength: 64, quantization: { nbits: 8, axis: 'per-token' } },
+    });
+    const runner = new ProgramRunner(exportProgram(model, { sequenceLength: { max: 32 } }));
+    // The prompt call attends only to its own full-precision keys and values, so its logits stay
+    // within 1e-4. Later calls read int8 keys/values quantized over groups of head_dim = 8 values:
+    // measured worst logit error 0.65 (logits reach ±22) over these cases, bounded here by 1.
+    for (const { name } of cases.filter((c) => !c.name.endsWith('_256'))) check(runner, name, true, 1);
   });
 });
