@@ -29,3 +29,22 @@ export { ShardedSafetensors } from './weights/sharded-safetensors.js';
 export { openWeights, SAFETENSORS_FILE, SAFETENSORS_INDEX_FILE, type CheckpointWeights } from './weights/open-weights.js';
 export { isHubId, resolveHubSnapshot, type HubOptions } from './hub/hub-snapshot.js';
 export { hubCacheDirectory } from './hub/hub-cache.js';
+export {
+  exportProgram,
+  SEQUENCE_SYMBOL,
+  type ExportProgramOptions,
+  type ExportProgramProgress,
+} from './export/export-program.js';
+export { decoderSpecFor } from './models/architectures/index.js';
+export type {
+  Activation,
+  DecoderSpec,
+  FeedForward,
+  LayerSpec,
+  LinearModule,
+  NormSpec,
+  QueryKeyValue,
+  Residual,
+  RotarySpec,
+} from './models/decoder-spec.js';
+export { cacheBufferName } from './models/kv-cache.js';
