@@ -97,6 +97,45 @@ describe('parseModelConfig', () => {
     expect(on['layer_types']).toEqual(['full_attention', 'sliding_attention']);
   });
 
+  it.each([
+    ['mistral', { num_key_value_heads: 8, head_dim: 16, sliding_window: 4096, tie_word_embeddings: false, max_position_embeddings: 131072 }],
+    ['qwen3', { num_key_value_heads: 32, head_dim: 128, attention_bias: false, tie_word_embeddings: false, bos_token_id: null, eos_token_id: null }],
+    ['gemma', { num_key_value_heads: 16, head_dim: 256, hidden_act: 'gelu_pytorch_tanh', tie_word_embeddings: true, bos_token_id: 2, eos_token_id: 1, pad_token_id: 0 }],
+    ['gemma2', { num_key_value_heads: 4, head_dim: 256, hidden_activation: 'gelu_pytorch_tanh', query_pre_attn_scalar: 256, final_logit_softcapping: 30, attn_logit_softcapping: 50, sliding_window: 4096, layer_types: ['sliding_attention', 'full_attention'] }],
+    ['phi3', { num_key_value_heads: 4, head_dim: 16, rms_norm_eps: 1e-5, partial_rotary_factor: 1, original_max_position_embeddings: 4096, eos_token_id: 32000, pad_token_id: 32000, sliding_window: null }],
+    ['gpt_neox', { num_key_value_heads: 4, head_dim: 16, hidden_act: 'gelu', partial_rotary_factor: 0.25, rotary_pct: 0.25, rope_theta: 10000, rotary_emb_base: 10000, use_parallel_residual: true, attention_bias: true, layer_norm_eps: 1e-5 }],
+    ['olmo', { num_key_value_heads: 4, head_dim: 16, clip_qkv: null, bos_token_id: null, eos_token_id: 50279, pad_token_id: 1, tie_word_embeddings: false }],
+    ['stablelm', { num_key_value_heads: 32, partial_rotary_factor: 0.25, use_qkv_bias: false, qk_layernorm: false, use_parallel_residual: false, layer_norm_eps: 1e-5, bos_token_id: 0, eos_token_id: 0 }],
+  ])('fills the %s defaults of its transformers configuration class', (modelType, expected) => {
+    const heads = 'num_key_value_heads' in expected && expected.num_key_value_heads > 4 ? { num_attention_heads: expected.num_key_value_heads, hidden_size: 16 * expected.num_key_value_heads } : {};
+    const { config } = parseModelConfig({ ...llamaBase, model_type: modelType, ...heads }, 'config.json');
+    expect(config).toMatchObject(expected);
+  });
+
+  it('fills original_max_position_embeddings of length-scaled rope types as transformers 5 does', () => {
+    const llama3 = parseModelConfig(
+      { ...llamaBase, max_position_embeddings: 512, rope_scaling: { rope_type: 'llama3', factor: 8, low_freq_factor: 1, high_freq_factor: 4 } },
+      'c.json',
+    ).config;
+    expect(llama3['rope_scaling']).toMatchObject({ original_max_position_embeddings: 512 });
+    expect(llama3['rope_parameters']).toMatchObject({ rope_type: 'llama3', original_max_position_embeddings: 512, rope_theta: 10000 });
+    const factors = Array.from({ length: 8 }, () => 1);
+    const phi3 = parseModelConfig(
+      { ...llamaBase, model_type: 'phi3', original_max_position_embeddings: 64, rope_scaling: { type: 'longrope', short_factor: factors, long_factor: factors } },
+      'c.json',
+    ).config;
+    expect(phi3['rope_scaling']).toMatchObject({ rope_type: 'longrope', original_max_position_embeddings: 64 });
+    expect(phi3['rope_parameters']).toMatchObject({ partial_rotary_factor: 1 });
+    const short = () => parseModelConfig({ ...llamaBase, model_type: 'phi3', rope_scaling: { type: 'longrope', short_factor: [1], long_factor: factors } }, 'c.json');
+    expect(issuesOf(short).issues).toEqual([{ path: 'rope_scaling.short_factor', message: 'expected 8 entries (rotary dim / 2), got 1' }]);
+  });
+
+  it('rejects unknown activations, naming the accepted ones', () => {
+    const error = issuesOf(() => parseModelConfig({ ...llamaBase, hidden_act: 'swiglu' }, 'config.json'));
+    expect(error.issues[0]?.path).toBe('hidden_act');
+    expect(error.issues[0]?.message).toContain('silu');
+  });
+
   it('names the file, the field and the expected value for a bad field', () => {
     const error = issuesOf(() => parseModelConfig({ ...llamaBase, hidden_size: 'big' }, '/models/x/config.json'));
     expect(error.file).toBe('/models/x/config.json');

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { type ConfigIssue, ConfigError } from '@etch/core';
 import { ARCHITECTURES, supportedModelTypes } from './architectures.js';
 import { configIssuesFrom } from './config-issues.js';
-import { normalizeRope } from './rope.js';
+import { completeRopeParameters, normalizeRope } from './rope.js';
 
 /** A validated `config.json`. */
 export interface ModelConfig {
@@ -59,7 +59,10 @@ export function parseModelConfig(json: unknown, file: string): ModelConfig {
 
   const result = spec.schema.safeParse(raw);
   if (!result.success) issues.push(...configIssuesFrom(result.error));
-  else spec.complete(result.data, issues);
+  else {
+    spec.complete(result.data, issues);
+    if (spec.defaultRopeTheta !== undefined) completeRopeParameters(result.data);
+  }
   if (issues.length > 0 || !result.success) {
     throw new ConfigError(file, issues, { hint: `fix the listed fields in ${file} (model_type ${modelType})` });
   }

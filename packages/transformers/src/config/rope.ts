@@ -36,7 +36,7 @@ const ropeScalingSchema = z.discriminatedUnion('rope_type', [
     factor: positive,
     low_freq_factor: positive,
     high_freq_factor: positive,
-    original_max_position_embeddings: z.number().int().positive(),
+    original_max_position_embeddings: z.number().int().positive().optional(),
   }),
 ]);
 
@@ -113,4 +113,26 @@ export function normalizeRope(
     rope_parameters: { ...(normalizedScaling ?? { rope_type: 'default' }), rope_theta: thetaResult.data },
     ...(liftedPartialRotaryFactor === undefined ? {} : { partial_rotary_factor: liftedPartialRotaryFactor }),
   };
+}
+
+/** RoPE types scaled relative to a pretraining context length. */
+const LENGTH_SCALED_TYPES = new Set(['llama3', 'yarn', 'longrope']);
+
+/**
+ * transformers 5's `standardize_rope_params`, run once the architecture's defaults are filled:
+ * length-scaled types get `original_max_position_embeddings` (the config's top-level value, as
+ * Phi-3 writes it, else the scaling's own, else `max_position_embeddings`), and a rotary fraction
+ * (`partial_rotary_factor`) is mirrored into `rope_parameters`.
+ */
+export function completeRopeParameters(config: Record<string, unknown>): void {
+  const parameters = config['rope_parameters'];
+  // Absent only when normalizeRope already reported the RoPE settings as invalid.
+  if (!isRecord(parameters)) return;
+  const scaling = config['rope_scaling'] as Record<string, unknown> | null;
+  if (scaling !== null && LENGTH_SCALED_TYPES.has(scaling['rope_type'] as string)) {
+    const original = config['original_max_position_embeddings'] ?? scaling['original_max_position_embeddings'] ?? config['max_position_embeddings'];
+    config['rope_scaling'] = { ...scaling, original_max_position_embeddings: original };
+    parameters['original_max_position_embeddings'] = original;
+  }
+  if (typeof config['partial_rotary_factor'] === 'number') parameters['partial_rotary_factor'] = config['partial_rotary_factor'];
 }
