@@ -6,16 +6,8 @@
  * cache or a skipped prefill token changes the output.
  */
 
-import {
-  type EValue,
-  type ExecutionPlan,
-  type OperatorDefinition,
-  type PteProgram,
-  type PteTensor,
-  ScalarType,
-  TensorShapeDynamism,
-  defineCustomOperator,
-} from '@etch/core';
+import { type OperatorDefinition, type PteProgram, ScalarType, defineCustomOperator } from '@etch/core';
+import { boolValue, constantMethod, intValue, plan, program, tensorValue } from './program-builder.js';
 
 export interface ToyModelOptions {
   vocabularySize: number;
@@ -56,80 +48,34 @@ export function toyOperators(): OperatorDefinition[] {
   ];
 }
 
-function tensor(scalarType: ScalarType, sizes: number[], dynamic: boolean, memoryOffset: number | null): EValue {
-  const value: PteTensor = {
-    scalarType,
-    storageOffset: 0,
-    sizes,
-    dimOrder: sizes.map((_, i) => i),
-    requiresGrad: false,
-    dataBufferIdx: 0,
-    allocationInfo: memoryOffset === null ? null : { memoryId: 1, memoryOffset },
-    layout: 0,
-    shapeDynamism: dynamic ? TensorShapeDynamism.DYNAMIC_BOUND : TensorShapeDynamism.STATIC,
-    extraTensorInfo: null,
-  };
-  return { kind: 'Tensor', tensor: value };
-}
-
-function constantMethod(name: string, values: EValue[], list = false): ExecutionPlan {
-  return {
-    name,
-    containerMetaType: { encodedInpStr: '', encodedOutStr: list ? 'L1#1($)' : '$' },
-    values,
-    inputs: [],
-    outputs: values.map((_, i) => i),
-    chains: [{ inputs: [], outputs: [], instructions: [], stacktrace: null }],
-    operators: [],
-    delegates: [],
-    nonConstBufferSizes: [0],
-    nonConstBufferDevice: null,
-  };
-}
-
 /** The toy program: forward(tokens [1, seq], positions [seq]) -> logits [1, seq, vocab], plus runner metadata. */
 export function toyProgram(options: ToyModelOptions): PteProgram {
   const { vocabularySize, maxContext, maxTokensPerCall, eosId } = options;
   const dynamic = maxTokensPerCall > 1;
   const cacheBytes = maxContext * 8;
-  const forward: ExecutionPlan = {
-    name: 'forward',
-    containerMetaType: null,
+  const forward = plan({
     values: [
-      tensor(ScalarType.LONG, [1, maxTokensPerCall], dynamic, null),
-      tensor(ScalarType.LONG, [maxTokensPerCall], dynamic, null),
-      tensor(ScalarType.LONG, [maxContext], false, 0),
-      tensor(ScalarType.FLOAT, [1, maxTokensPerCall, vocabularySize], dynamic, cacheBytes),
+      tensorValue(ScalarType.LONG, [1, maxTokensPerCall], { dynamic }),
+      tensorValue(ScalarType.LONG, [maxTokensPerCall], { dynamic }),
+      tensorValue(ScalarType.LONG, [maxContext], { memoryOffset: 0 }),
+      tensorValue(ScalarType.FLOAT, [1, maxTokensPerCall, vocabularySize], { dynamic, memoryOffset: cacheBytes }),
     ],
     inputs: [0, 1],
     outputs: [3],
-    chains: [{ inputs: [], outputs: [], instructions: [{ kind: 'KernelCall', opIndex: 0, args: [0, 1, 2, 3, 3] }], stacktrace: null }],
+    instructions: [{ kind: 'KernelCall', opIndex: 0, args: [0, 1, 2, 3, 3] }],
     operators: [{ name: 'test::toy_lm', overload: 'out' }],
-    delegates: [],
-    nonConstBufferSizes: [0, cacheBytes + maxTokensPerCall * vocabularySize * 4],
-    nonConstBufferDevice: null,
-  };
-  const int = (value: number): EValue => ({ kind: 'Int', value: BigInt(value) });
-  const bool = (value: boolean): EValue => ({ kind: 'Bool', value });
-  return {
-    version: 0,
-    executionPlans: [
-      forward,
-      constantMethod('get_max_seq_len', [int(maxContext)]),
-      constantMethod('get_max_context_len', [int(maxContext)]),
-      constantMethod('get_vocab_size', [int(vocabularySize)]),
-      constantMethod('get_bos_id', [int(1)]),
-      constantMethod('get_eos_ids', [int(eosId)], true),
-      constantMethod('use_kv_cache', [bool(true)]),
-      constantMethod('enable_dynamic_shape', [bool(dynamic)]),
-    ],
-    constantBuffer: [],
-    backendDelegateData: [],
-    segments: [],
-    constantSegment: null,
-    mutableDataSegments: null,
-    namedData: null,
-  };
+    plannedBytes: [cacheBytes + maxTokensPerCall * vocabularySize * 4],
+  });
+  return program([
+    forward,
+    constantMethod('get_max_seq_len', [intValue(maxContext)]),
+    constantMethod('get_max_context_len', [intValue(maxContext)]),
+    constantMethod('get_vocab_size', [intValue(vocabularySize)]),
+    constantMethod('get_bos_id', [intValue(1)]),
+    constantMethod('get_eos_ids', [intValue(eosId)], true),
+    constantMethod('use_kv_cache', [boolValue(true)]),
+    constantMethod('enable_dynamic_shape', [boolValue(dynamic)]),
+  ]);
 }
 
 /** What greedy generation from the toy model must produce, computed without the runtime. */
