@@ -114,7 +114,7 @@ export function compileGraph(payload: XnnPayload, namedData: NamedDataMap, suppo
       });
     }
     for (const id of idsOf(node)) {
-      if (id !== INVALID_VALUE_ID && !values.has(id) && !(node.kind.startsWith('Concatenate') && id === 0 && !values.has(0))) {
+      if (id !== INVALID_VALUE_ID && !values.has(id)) {
         throw new PteFormatError(`XNNPACK graph xnodes[${index}]`, `${node.kind} refers to value ${id}, which is not defined`);
       }
     }
