@@ -74,6 +74,9 @@ function copyFromMeta(args: MetaArgs): TensorMeta[] {
 
 function copyFromCompute(args: RuntimeArgs, [out]: Tensor[]): void {
   const source = args.tensor('src');
+  // In-place calls skip shape inference, so the broadcast is checked here too.
+  const fits = source.rank <= out!.rank && source.shape.every((d, i) => d === 1 || d === out!.shape[out!.rank - source.rank + i]);
+  if (!fits) args.fail(`src [${source.shape.join(', ')}] does not broadcast to self [${out!.shape.join(', ')}]`);
   if (source.numel === out!.numel) {
     convertInto(source, out!);
     return;

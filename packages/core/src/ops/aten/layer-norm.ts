@@ -1,14 +1,15 @@
 /**
  * Layer normalization over the trailing `normalized_shape` dims: `native_layer_norm` (output,
  * mean and reciprocal standard deviation, what ExecuTorch runs) and `layer_norm` (its public,
- * functional-only form, which the portable decompositions rewrite). Statistics are computed in
- * float64 with the biased variance, `rstd = 1 / sqrt(var + eps)`, and results rounded once.
+ * functional-only form, which the portable decompositions rewrite). Statistics use the biased
+ * variance and `rstd = 1 / sqrt(var + eps)`; for float32 every step is rounded to float32 as in
+ * torch's CPU kernel (so `x - mean` uses the float32 mean, which matters when it cancels).
  */
 
 import { tensorMeta, type TensorMeta } from '../../ir/meta.js';
 import { type Dim, dimEquals, shapeEquals, shapeToString } from '../../ir/sym.js';
 import type { Tensor } from '../../kernels/tensor.js';
-import { isFloatingType, scalarTypeName } from '../../scalar-type.js';
+import { ScalarType, isFloatingType, scalarTypeName } from '../../scalar-type.js';
 import { type OperatorDefinition, defineOperator } from '../definition.js';
 import type { MetaArgs } from '../meta-args.js';
 import type { RuntimeArgs } from '../runtime-args.js';
@@ -42,24 +43,26 @@ function layerNormCompute(args: RuntimeArgs, [out, meanOut, rstdOut]: Tensor[]):
   const x = readFloats(input);
   const means = new Float64Array(rows);
   const deviations = new Float64Array(rows);
+  // torch computes the statistics in float32 for float32 (and half) inputs: each step rounded.
+  const round = input.dtype === ScalarType.DOUBLE ? (v: number) => v : Math.fround;
   writeFloats(out!, (y) => {
     for (let r = 0; r < rows; r++) {
       const base = r * size;
       let sum = 0;
       for (let i = 0; i < size; i++) sum += x[base + i]!;
-      const mean = sum / size;
+      const mean = round(sum / size);
       let squares = 0;
       for (let i = 0; i < size; i++) {
-        const centered = x[base + i]! - mean;
-        squares += centered * centered;
+        const centered = round(x[base + i]! - mean);
+        squares += round(centered * centered);
       }
-      const rstd = 1 / Math.sqrt(squares / size + eps);
+      const rstd = round(1 / round(Math.sqrt(round(round(round(squares) / size) + eps))));
       means[r] = mean;
       deviations[r] = rstd;
       for (let i = 0; i < size; i++) {
-        let value = (x[base + i]! - mean) * rstd;
-        if (gamma) value *= gamma[i]!;
-        if (beta) value += beta[i]!;
+        let value = round(round(x[base + i]! - mean) * rstd);
+        if (gamma) value = round(value * gamma[i]!);
+        if (beta) value = round(value + beta[i]!);
         y[base + i] = value;
       }
     }

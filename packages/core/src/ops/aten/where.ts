@@ -62,6 +62,9 @@ function maskedFillCompute(args: RuntimeArgs, [out]: Tensor[]): void {
   const self = args.tensor('self');
   const mask = args.tensor('mask');
   checkCondition(args, mask.dtype, 'mask');
+  // In-place calls skip shape inference, so the broadcast is checked here too.
+  const fits = mask.rank <= self.rank && mask.shape.every((d, i) => d === 1 || d === self.shape[self.rank - mask.rank + i]);
+  if (!fits) args.fail(`mask [${mask.shape.join(', ')}] does not broadcast to self [${self.shape.join(', ')}]`);
   const fill = scalarTensor(args.float('value'), self.dtype);
   const value = fill.data[0] as number;
   mapBinary(self, mask, out!, (x, m) => (m ? value : x));

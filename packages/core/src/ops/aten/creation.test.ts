@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { GraphBuilder } from '../../ir/builder.js';
+import { sym } from '../../ir/sym.js';
+import { Tensor } from '../../kernels/tensor.js';
+import { ScalarType } from '../../scalar-type.js';
+import { createOperatorRegistry } from '../registry.js';
+import { RuntimeArgs } from '../runtime-args.js';
+import type { RuntimeValue } from '../runtime-value.js';
+import { int } from '../../ir/argument.js';
+import { creationOperators } from './creation.js';
+
+const registry = createOperatorRegistry(creationOperators());
+
+function runAll(key: string, ...args: RuntimeValue[]): RuntimeValue[] {
+  const def = registry.get(key);
+  return def.evaluate(new RuntimeArgs(def.schema, args));
+}
+
+function run(key: string, ...args: RuntimeValue[]): Tensor {
+  return runAll(key, ...args)[0] as Tensor;
+}
+
+const f32 = (values: number[], shape = [values.length]) => Tensor.fromArray(ScalarType.FLOAT, shape, Float32Array.from(values));
+const i64 = (values: number[], shape = [values.length]) => Tensor.fromArray(ScalarType.LONG, shape, BigInt64Array.from(values.map(BigInt)));
+const range = (count: number, shape: number[]) => f32(Array.from({ length: count }, (_, i) => i), shape);
+
+// Expected values computed with torch 2.13.
+
+describe('factories', () => {
+  it('pick torch default dtypes', () => {
+    const builder = new GraphBuilder(registry);
+    expect(builder.dtype(builder.op('aten::full', [int(2)], int(5)))).toBe(ScalarType.LONG);
+    expect(builder.dtype(builder.op('aten::full', [int(2)], true))).toBe(ScalarType.BOOL);
+    expect(builder.dtype(builder.op('aten::full', [int(2)], 0.5))).toBe(ScalarType.FLOAT);
+    expect(builder.dtype(builder.op('aten::scalar_tensor', int(5)))).toBe(ScalarType.FLOAT);
+    expect(builder.dtype(builder.op('aten::zeros', [int(2)]))).toBe(ScalarType.FLOAT);
+    expect(builder.dtype(builder.op('aten::arange', int(5)))).toBe(ScalarType.LONG);
+    expect(builder.dtype(builder.op('aten::arange.start_step', int(0), int(1), 0.25))).toBe(ScalarType.FLOAT);
+  });
+
+  it('size arange symbolically from symbolic bounds', () => {
+    const builder = new GraphBuilder(registry);
+    const positions = builder.placeholder('start_pos', { kind: 'symint', value: sym('p') });
+    const end = builder.placeholder('end', { kind: 'symint', value: sym('p', 1, 3) });
+    expect(builder.shape(builder.op('aten::arange.start', positions, end))).toEqual([3]);
+    const length = builder.placeholder('seq_len', { kind: 'symint', value: sym('s') });
+    expect(builder.shape(builder.op('aten::arange', length))).toEqual([sym('s')]);
+  });
+
+  it('fill values converted to the out dtype', () => {
+    expect([...run('aten::arange.start_step', 0, 1, 0.25, ScalarType.FLOAT).data]).toEqual([0, 0.25, 0.5, 0.75]);
+    expect([...run('aten::arange.start_step', 2, -3, -2, null).data]).toEqual([2n, 0n, -2n]);
+    const out = Tensor.zeros(ScalarType.LONG, [128]);
+    runAll('aten::arange.start_out', 0, 128, 1, out);
+    expect(out.data[127]).toBe(127n);
+    const like = run('aten::full_like', i64([1, 2]), 2.7, null);
+    expect([...like.data]).toEqual([2n, 2n]);
+    const infinite = Tensor.zeros(ScalarType.FLOAT, []);
+    runAll('aten::scalar_tensor.out', -Infinity, infinite);
+    expect(infinite.data[0]).toBe(-Infinity);
+    expect(() => run('aten::arange.start_step', 0, 5, 0, null)).toThrow(/step must be nonzero/);
+  });
+});

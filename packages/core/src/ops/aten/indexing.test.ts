@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { GraphBuilder } from '../../ir/builder.js';
+import { sym } from '../../ir/sym.js';
+import { Tensor } from '../../kernels/tensor.js';
+import { ScalarType } from '../../scalar-type.js';
+import { createOperatorRegistry } from '../registry.js';
+import { RuntimeArgs } from '../runtime-args.js';
+import type { RuntimeValue } from '../runtime-value.js';
+import { embeddingOperators } from './embedding.js';
+import { indexingOperators } from './indexing.js';
+
+const registry = createOperatorRegistry([...indexingOperators(), ...embeddingOperators()]);
+
+function runAll(key: string, ...args: RuntimeValue[]): RuntimeValue[] {
+  const def = registry.get(key);
+  return def.evaluate(new RuntimeArgs(def.schema, args));
+}
+
+function run(key: string, ...args: RuntimeValue[]): Tensor {
+  return runAll(key, ...args)[0] as Tensor;
+}
+
+const f32 = (values: number[], shape = [values.length]) => Tensor.fromArray(ScalarType.FLOAT, shape, Float32Array.from(values));
+const i64 = (values: number[], shape = [values.length]) => Tensor.fromArray(ScalarType.LONG, shape, BigInt64Array.from(values.map(BigInt)));
+const range = (count: number, shape: number[]) => f32(Array.from({ length: count }, (_, i) => i), shape);
+
+// Expected values computed with torch 2.13.
+
+describe('indexing', () => {
+  it('embedding gathers rows and range-checks token ids', () => {
+    const table = range(6, [3, 2]);
+    const result = run('aten::embedding', table, i64([2, 0], [1, 2]), -1, false, false);
+    expect(result.shape).toEqual([1, 2, 2]);
+    expect([...result.data]).toEqual([4, 5, 0, 1]);
+    expect(() => run('aten::embedding', table, i64([3]), -1, false, false)).toThrow(/index 3 is out of range for an embedding table of 3 rows/);
+  });
+
+  it('index.Tensor with None slices, adjacent and separated index tensors', () => {
+    const t = range(24, [2, 3, 4]);
+    const rows = run('aten::index.Tensor', t, [null, i64([2, 0])]);
+    expect(rows.shape).toEqual([2, 2, 4]);
+    expect([...rows.data]).toEqual([8, 9, 10, 11, 0, 1, 2, 3, 20, 21, 22, 23, 12, 13, 14, 15]);
+    const separated = run('aten::index.Tensor', t, [i64([1, 0]), null, i64([3, 1])]);
+    expect(separated.shape).toEqual([2, 3]);
+    expect([...separated.data]).toEqual([15, 19, 23, 1, 5, 9]);
+    const adjacent = run('aten::index.Tensor', t, [null, i64([0, 2], [2, 1]), i64([1, 3])]);
+    expect(adjacent.shape).toEqual([2, 2, 2]);
+    expect([...adjacent.data]).toEqual([1, 3, 9, 11, 13, 15, 21, 23]);
+  });
+
+  it('index_put writes a KV-cache update at cache positions (functional, out and in place)', () => {
+    const cache = Tensor.zeros(ScalarType.FLOAT, [1, 2, 4, 2]);
+    const values = range(8, [1, 2, 2, 2]);
+    const expected = [0, 0, 0, 1, 0, 0, 2, 3, 0, 0, 4, 5, 0, 0, 6, 7];
+    expect([...run('aten::index_put', cache, [null, null, i64([1, 3])], values, false).data]).toEqual(expected);
+    expect([...cache.data].every((v) => v === 0)).toBe(true);
+    const out = Tensor.zeros(ScalarType.FLOAT, [1, 2, 4, 2]);
+    runAll('aten::index_put.out', cache, [null, null, i64([1, 3])], values, false, out);
+    expect([...out.data]).toEqual(expected);
+    expect(run('aten::index_put_', cache, [null, null, i64([1, 3])], values, false)).toBe(cache);
+    expect([...cache.data]).toEqual(expected);
+  });
+
+  it('index_put accumulates repeated indices and rejects out-of-range ones', () => {
+    const result = run('aten::index_put', Tensor.zeros(ScalarType.FLOAT, [5]), [i64([0, 2, 0])], f32([1, 2, 3]), true);
+    expect([...result.data]).toEqual([4, 0, 2, 0, 0]);
+    expect(() => run('aten::index_put', Tensor.zeros(ScalarType.FLOAT, [5]), [i64([5])], f32([1]), false)).toThrow(/index 5 is out of bounds for dim 0 with size 5/);
+  });
+
+  it('gather and index_select', () => {
+    const g = i64([1, 2, 3, 4, 5, 6], [2, 3]);
+    expect([...run('aten::gather', g, 1, i64([2, 0, 1, 1], [2, 2]), false).data]).toEqual([3n, 1n, 5n, 5n]);
+    expect([...run('aten::gather', g, 0, i64([1, 0, 1], [1, 3]), false).data]).toEqual([4n, 2n, 6n]);
+    expect([...run('aten::index_select', g, 1, i64([2, 0])).data]).toEqual([3n, 1n, 6n, 4n]);
+  });
+});

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { Tensor } from '../../kernels/tensor.js';
+import { ScalarType } from '../../scalar-type.js';
+import { createOperatorRegistry } from '../registry.js';
+import { RuntimeArgs } from '../runtime-args.js';
+import type { RuntimeValue } from '../runtime-value.js';
+import { layerNormOperators } from './layer-norm.js';
+
+const registry = createOperatorRegistry(layerNormOperators());
+
+function runAll(key: string, ...args: RuntimeValue[]): RuntimeValue[] {
+  const def = registry.get(key);
+  return def.evaluate(new RuntimeArgs(def.schema, args));
+}
+
+function run(key: string, ...args: RuntimeValue[]): Tensor {
+  return runAll(key, ...args)[0] as Tensor;
+}
+
+const f32 = (values: number[], shape = [values.length]) => Tensor.fromArray(ScalarType.FLOAT, shape, Float32Array.from(values));
+const i64 = (values: number[], shape = [values.length]) => Tensor.fromArray(ScalarType.LONG, shape, BigInt64Array.from(values.map(BigInt)));
+const bool = (values: boolean[], shape = [values.length]) => Tensor.fromArray(ScalarType.BOOL, shape, Uint8Array.from(values.map(Number)));
+
+// Expected values computed with torch 2.13.
+
+/** Within `ulps` float32 units in the last place of the expected value. */
+function expectUlps(actual: ArrayLike<number>, expected: number[], ulps: number): void {
+  expected.forEach((value, i) => {
+    const ulp = Math.max(Math.abs(value) * 2 ** -23, 2 ** -149);
+    expect(Math.abs(actual[i]! - value), `element ${i}: ${actual[i]} vs ${value}`).toBeLessThanOrEqual(ulps * ulp);
+  });
+}
+
+describe('layer norm', () => {
+  const input = () => f32([1, 2, 4, 0.5, -0.5, 3], [2, 3]);
+
+  it('native_layer_norm returns the output, mean and rstd', () => {
+    const [out, mean, rstd] = runAll('aten::native_layer_norm', input(), [3], null, null, 1e-5) as Tensor[];
+    expectUlps(out!.data as Float32Array, [-1.06904137134552, -0.26726028323173523, 1.3363018035888672, -0.33968234062194824, -1.0190470218658447, 1.358729362487793], 0);
+    expect(mean!.shape).toEqual([2, 1]);
+    expectUlps(mean!.data as Float32Array, [2.3333332538604736, 1], 0);
+    expectUlps(rstd!.data as Float32Array, [0.8017810583114624, 0.6793646812438965], 0);
+  });
+
+  it('layer_norm applies weight and bias', () => {
+    const result = run('aten::layer_norm', input(), [3], f32([1, 0.5, 2]), f32([0, 0.1, -0.1]), 1e-5, true);
+    expectUlps(result.data as Float32Array, [-1.06904137134552, -0.033630140125751495, 2.572603702545166, -0.33968234062194824, -0.40952351689338684, 2.6174588203430176], 0);
+    expect(() => run('aten::layer_norm', input(), [2], null, null, 1e-5, true)).toThrow(/must match the trailing dims/);
+  });
+});
