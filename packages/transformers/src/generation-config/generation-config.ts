@@ -36,6 +36,8 @@ const generationConfigSchema = z.looseObject({
   // cache, honouring `cache_config`, whatever kind the file asks for.
   cache_implementation: z.string().nullable().optional(),
   cache_config: cacheConfigFileSchema.nullable().optional(),
+  /** transformers 5's top-level static cache length; `cache_config.max_cache_len` wins over it. */
+  max_cache_len: z.number().int().positive().nullable().optional(),
 });
 
 /** Where a generation config's defaults come from when the file leaves them out. */
@@ -87,7 +89,9 @@ export class GenerationConfig {
     // Keep the file's key order, so a saved file differs from the original only where etch changed it.
     const values: Record<string, unknown> = Object.fromEntries(Object.keys(source as object).map((key) => [key, (result.data as Record<string, unknown>)[key]]));
     const parsed = result.data;
-    const cacheConfig = resolveCacheConfig(context.cacheConfig, parsed.cache_config ?? undefined, context.limits, file);
+    const fileCache = parsed.cache_config ?? (parsed.max_cache_len ? {} : undefined);
+    const withLength = fileCache && { ...fileCache, max_cache_len: fileCache.max_cache_len ?? parsed.max_cache_len ?? undefined };
+    const cacheConfig = resolveCacheConfig(context.cacheConfig, withLength, context.limits, file);
     const bosTokenId = parsed.bos_token_id ?? context.modelTokens.bos;
     const eosTokenIds = toList(parsed.eos_token_id ?? context.modelTokens.eos);
     return new GenerationConfig(values, cacheConfig, bosTokenId, eosTokenIds, context.limits.headDim);
@@ -103,9 +107,17 @@ export class GenerationConfig {
     return GenerationConfig.parse(json, file, context);
   }
 
-  /** The object `save` writes: the file's keys with `cache_implementation: "static"` and the effective `cache_config`. */
+  /**
+   * The object `save` writes: the file's keys with `cache_implementation: "static"` and the
+   * effective `cache_config` (and a top-level `max_cache_len`, when the file had one, kept in step).
+   */
   toJSON(): Record<string, unknown> {
-    return { ...this.values, cache_implementation: 'static', cache_config: cacheConfigToFile(this.cacheConfig, this.headDim) };
+    return {
+      ...this.values,
+      ...(this.values['max_cache_len'] === undefined ? {} : { max_cache_len: this.cacheConfig.maxCacheLength }),
+      cache_implementation: 'static',
+      cache_config: cacheConfigToFile(this.cacheConfig, this.headDim),
+    };
   }
 
   /** `toJSON()` as the UTF-8 bytes `save` writes (2-space indented, trailing newline). */
