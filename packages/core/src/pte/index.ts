@@ -6,7 +6,8 @@
 export * from './model.js';
 export { readExtendedHeader } from './extended-header.js';
 export { readPte, PTE_FILE_IDENTIFIER, type ReadPteOptions } from './reader.js';
-export { writePte, layoutSegments, SEGMENT_ALIGNMENT } from './writer.js';
+export { writePte, layoutSegments, SEGMENT_ALIGNMENT, type WritePteOptions } from './writer.js';
+export type { FieldOrder, VtableSharing } from './table-builder.js';
 export type { FlatBufferReaderLimits } from './flatbuffer-reader.js';
 export {
   encodeMethodInputs,

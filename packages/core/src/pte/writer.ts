@@ -9,6 +9,7 @@
  */
 
 import { Builder } from 'flatbuffers';
+import { TableBuilder, type FieldOrder, type FieldValue, type VtableSharing } from './table-builder.js';
 import { InvalidArgumentError } from '../errors.js';
 import { EXTENDED_HEADER_LENGTH, EXTENDED_HEADER_OFFSET, encodeExtendedHeader } from './extended-header.js';
 import {
@@ -60,9 +61,21 @@ function checkInt(value: number, bits: 8 | 32, field: string): number {
   return value;
 }
 
+const int8 = (slot: number, value: number): FieldValue => ({ slot, type: 'int8', value });
+const int32 = (slot: number, value: number): FieldValue => ({ slot, type: 'int32', value });
+const int64 = (slot: number, value: bigint): FieldValue => ({ slot, type: 'int64', value });
+const float64 = (slot: number, value: number): FieldValue => ({ slot, type: 'float64', value });
+const offset = (slot: number, value: number): FieldValue => ({ slot, type: 'offset', value });
+
 /** Packs tables in upstream's object-API order; each method returns the object's offset. */
 class ProgramPacker {
-  constructor(private readonly builder: Builder) {}
+  private readonly builder: Builder;
+  constructor(
+    private readonly tables: TableBuilder,
+    private readonly alignEmptyByteVectors: boolean,
+  ) {
+    this.builder = tables.builder;
+  }
 
   private string(value: string): number {
     return this.builder.createString(value);
@@ -111,44 +124,38 @@ class ProgramPacker {
   private alignedBytes(data: Uint8Array, alignment: number): number {
     // startVector pads so the data ends up aligned; createByteVector then adds no padding of
     // its own (its 4- and 1-byte preps are already satisfied) and copies the bytes in one go.
-    this.builder.startVector(1, data.length, alignment);
+    if (data.length > 0 || this.alignEmptyByteVectors) this.builder.startVector(1, data.length, alignment);
     return this.builder.createByteVector(data);
   }
 
-  private tables<T>(items: readonly T[], pack: (item: T, index: number) => number): number {
+  private tableVector<T>(items: readonly T[], pack: (item: T, index: number) => number): number {
     return this.offsetVector(items.map((item, index) => pack(item, index)));
   }
 
   private containerMetadata(metadata: ContainerMetadata): number {
     const input = this.string(metadata.encodedInpStr);
     const output = this.string(metadata.encodedOutStr);
-    const builder = this.builder;
-    builder.startObject(2);
-    builder.addFieldOffset(0, input, 0);
-    builder.addFieldOffset(1, output, 0);
-    return builder.endObject();
+    return this.tables.table([offset(0, input), offset(1, output)]);
   }
 
   private allocation(allocation: AllocationDetails, field: string): number {
-    const offset = checkUint(allocation.memoryOffset, 53, `${field}.memoryOffset`);
-    const builder = this.builder;
-    builder.startObject(3);
-    builder.addFieldInt32(0, checkUint(allocation.memoryId, 32, `${field}.memoryId`), 0);
-    builder.addFieldInt32(1, offset % 0x1_0000_0000, 0);
-    builder.addFieldInt32(2, Math.floor(offset / 0x1_0000_0000), 0);
-    return builder.endObject();
+    const memoryOffset = checkUint(allocation.memoryOffset, 53, `${field}.memoryOffset`);
+    return this.tables.table([
+      int32(0, checkUint(allocation.memoryId, 32, `${field}.memoryId`)),
+      int32(1, memoryOffset % 0x1_0000_0000),
+      int32(2, Math.floor(memoryOffset / 0x1_0000_0000)),
+    ]);
   }
 
   private extraTensorInfo(info: ExtraTensorInfo, field: string): number {
     const name = info.fullyQualifiedName === null ? 0 : this.string(info.fullyQualifiedName);
-    const builder = this.builder;
-    builder.startObject(5);
-    builder.addFieldInt64(0, BigInt(checkUint(info.mutableDataSegmentsIdx, 53, `${field}.mutableDataSegmentsIdx`)), 0n);
-    if (name) builder.addFieldOffset(1, name, 0);
-    builder.addFieldInt8(2, info.location, 0);
-    builder.addFieldInt8(3, info.deviceType, 0);
-    builder.addFieldInt8(4, checkInt(info.deviceIndex, 8, `${field}.deviceIndex`), 0);
-    return builder.endObject();
+    return this.tables.table([
+      int64(0, BigInt(checkUint(info.mutableDataSegmentsIdx, 53, `${field}.mutableDataSegmentsIdx`))),
+      offset(1, name),
+      int8(2, info.location),
+      int8(3, info.deviceType),
+      int8(4, checkInt(info.deviceIndex, 8, `${field}.deviceIndex`)),
+    ]);
   }
 
   private tensor(tensor: PteTensor, field: string): number {
@@ -156,50 +163,35 @@ class ProgramPacker {
     const dimOrder = this.uint8Vector(tensor.dimOrder, `${field}.dimOrder`);
     const allocation = tensor.allocationInfo ? this.allocation(tensor.allocationInfo, `${field}.allocationInfo`) : 0;
     const extra = tensor.extraTensorInfo ? this.extraTensorInfo(tensor.extraTensorInfo, `${field}.extraTensorInfo`) : 0;
-    const builder = this.builder;
-    builder.startObject(10);
-    builder.addFieldInt8(0, tensor.scalarType, 0);
-    builder.addFieldInt32(1, checkInt(tensor.storageOffset, 32, `${field}.storageOffset`), 0);
-    builder.addFieldOffset(2, sizes, 0);
-    builder.addFieldOffset(3, dimOrder, 0);
-    builder.addFieldInt8(4, tensor.requiresGrad ? 1 : 0, 0);
-    builder.addFieldInt32(5, checkUint(tensor.dataBufferIdx, 32, `${field}.dataBufferIdx`), 0);
-    if (allocation) builder.addFieldOffset(6, allocation, 0);
-    builder.addFieldInt8(7, checkInt(tensor.layout, 8, `${field}.layout`), 0);
-    builder.addFieldInt8(8, tensor.shapeDynamism, 0);
-    if (extra) builder.addFieldOffset(9, extra, 0);
-    return builder.endObject();
+    return this.tables.table([
+      int8(0, tensor.scalarType),
+      int32(1, checkInt(tensor.storageOffset, 32, `${field}.storageOffset`)),
+      offset(2, sizes),
+      offset(3, dimOrder),
+      int8(4, tensor.requiresGrad ? 1 : 0),
+      int32(5, checkUint(tensor.dataBufferIdx, 32, `${field}.dataBufferIdx`)),
+      offset(6, allocation),
+      int8(7, checkInt(tensor.layout, 8, `${field}.layout`)),
+      int8(8, tensor.shapeDynamism),
+      offset(9, extra),
+    ]);
   }
 
   /** The union payload table of an EValue. */
   private kernelType(value: EValue, field: string): number {
-    const builder = this.builder;
     switch (value.kind) {
       case 'Null':
-        builder.startObject(0);
-        return builder.endObject();
+        return this.tables.table([]);
       case 'Int':
-        builder.startObject(1);
-        builder.addFieldInt64(0, BigInt.asIntN(64, value.value), 0n);
-        return builder.endObject();
+        return this.tables.table([int64(0, BigInt.asIntN(64, value.value))]);
       case 'Bool':
-        builder.startObject(1);
-        builder.addFieldInt8(0, value.value ? 1 : 0, 0);
-        return builder.endObject();
+        return this.tables.table([int8(0, value.value ? 1 : 0)]);
       case 'Double':
-        builder.startObject(1);
-        // The builder skips values equal to the default; comparing -0 against NaN instead
-        // keeps its sign (upstream's serializer drops it, reading -0.0 back as 0.0).
-        builder.addFieldFloat64(0, value.value, Object.is(value.value, -0) ? Number.NaN : 0);
-        return builder.endObject();
+        return this.tables.table([float64(0, value.value)]);
       case 'Tensor':
         return this.tensor(value.tensor, field);
-      case 'String': {
-        const text = this.string(value.value);
-        builder.startObject(1);
-        builder.addFieldOffset(0, text, 0);
-        return builder.endObject();
-      }
+      case 'String':
+        return this.listTable(this.string(value.value));
       case 'IntList': {
         const items = this.int64Vector(value.items.map((item) => BigInt(checkUint(item, 53, `${field}.items`))));
         return this.listTable(items);
@@ -214,220 +206,154 @@ class ProgramPacker {
     }
   }
 
+  /** A table whose only field is the reference `items` (lists, String, FrameList, byte tables). */
   private listTable(items: number): number {
-    const builder = this.builder;
-    builder.startObject(1);
-    builder.addFieldOffset(0, items, 0);
-    return builder.endObject();
+    return this.tables.table([offset(0, items)]);
   }
 
   private evalue(value: EValue, field: string): number {
     const payload = this.kernelType(value, field);
-    const builder = this.builder;
-    builder.startObject(2);
-    builder.addFieldInt8(0, KERNEL_TYPE_TAGS[value.kind], 0);
-    builder.addFieldOffset(1, payload, 0);
-    return builder.endObject();
+    return this.tables.table([int8(0, KERNEL_TYPE_TAGS[value.kind]), offset(1, payload)]);
   }
 
   private instructionArguments(instruction: Instruction, field: string): number {
-    const builder = this.builder;
     switch (instruction.kind) {
       case 'KernelCall':
       case 'DelegateCall': {
         const args = this.int32Vector(instruction.args, `${field}.args`);
         const index = instruction.kind === 'KernelCall' ? instruction.opIndex : instruction.delegateIndex;
-        builder.startObject(2);
-        builder.addFieldInt32(0, checkInt(index, 32, `${field}.index`), 0);
-        builder.addFieldOffset(1, args, 0);
-        return builder.endObject();
+        return this.tables.table([int32(0, checkInt(index, 32, `${field}.index`)), offset(1, args)]);
       }
       case 'MoveCall':
-        builder.startObject(2);
-        builder.addFieldInt32(0, checkInt(instruction.moveFrom, 32, `${field}.moveFrom`), 0);
-        builder.addFieldInt32(1, checkInt(instruction.moveTo, 32, `${field}.moveTo`), 0);
-        return builder.endObject();
+        return this.tables.table([int32(0, checkInt(instruction.moveFrom, 32, `${field}.moveFrom`)), int32(1, checkInt(instruction.moveTo, 32, `${field}.moveTo`))]);
       case 'JumpFalseCall':
-        builder.startObject(2);
-        builder.addFieldInt32(0, checkInt(instruction.condValueIndex, 32, `${field}.condValueIndex`), 0);
-        builder.addFieldInt32(1, checkInt(instruction.destinationInstruction, 32, `${field}.destinationInstruction`), 0);
-        return builder.endObject();
+        return this.tables.table([
+          int32(0, checkInt(instruction.condValueIndex, 32, `${field}.condValueIndex`)),
+          int32(1, checkInt(instruction.destinationInstruction, 32, `${field}.destinationInstruction`)),
+        ]);
       case 'FreeCall':
-        builder.startObject(1);
-        builder.addFieldInt32(0, checkInt(instruction.valueIndex, 32, `${field}.valueIndex`), 0);
-        return builder.endObject();
+        return this.tables.table([int32(0, checkInt(instruction.valueIndex, 32, `${field}.valueIndex`))]);
     }
   }
 
   private instruction(instruction: Instruction, field: string): number {
     const payload = this.instructionArguments(instruction, field);
-    const builder = this.builder;
-    builder.startObject(2);
-    builder.addFieldInt8(0, INSTRUCTION_TAGS[instruction.kind], 0);
-    builder.addFieldOffset(1, payload, 0);
-    return builder.endObject();
+    return this.tables.table([int8(0, INSTRUCTION_TAGS[instruction.kind]), offset(1, payload)]);
   }
 
   private frame(frame: Frame, field: string): number {
     const filename = frame.filename === null ? 0 : this.string(frame.filename);
     const name = frame.name === null ? 0 : this.string(frame.name);
     const context = frame.context === null ? 0 : this.string(frame.context);
-    const builder = this.builder;
-    builder.startObject(4);
-    if (filename) builder.addFieldOffset(0, filename, 0);
-    builder.addFieldInt32(1, checkInt(frame.lineno, 32, `${field}.lineno`), 0);
-    if (name) builder.addFieldOffset(2, name, 0);
-    if (context) builder.addFieldOffset(3, context, 0);
-    return builder.endObject();
+    return this.tables.table([offset(0, filename), int32(1, checkInt(frame.lineno, 32, `${field}.lineno`)), offset(2, name), offset(3, context)]);
   }
 
   private chain(chain: Chain, field: string): number {
     const inputs = this.int32Vector(chain.inputs, `${field}.inputs`);
     const outputs = this.int32Vector(chain.outputs, `${field}.outputs`);
-    const instructions = this.tables(chain.instructions, (instruction, index) => this.instruction(instruction, `${field}.instructions[${index}]`));
+    const instructions = this.tableVector(chain.instructions, (instruction, index) => this.instruction(instruction, `${field}.instructions[${index}]`));
     const stacktrace = chain.stacktrace
-      ? this.tables(chain.stacktrace, (frames, index) => {
-          const items = this.tables(frames, (frame, frameIndex) => this.frame(frame, `${field}.stacktrace[${index}][${frameIndex}]`));
+      ? this.tableVector(chain.stacktrace, (frames, index) => {
+          const items = this.tableVector(frames, (frame, frameIndex) => this.frame(frame, `${field}.stacktrace[${index}][${frameIndex}]`));
           return this.listTable(items);
         })
       : 0;
-    const builder = this.builder;
-    builder.startObject(4);
-    builder.addFieldOffset(0, inputs, 0);
-    builder.addFieldOffset(1, outputs, 0);
-    builder.addFieldOffset(2, instructions, 0);
-    if (stacktrace) builder.addFieldOffset(3, stacktrace, 0);
-    return builder.endObject();
+    return this.tables.table([offset(0, inputs), offset(1, outputs), offset(2, instructions), offset(3, stacktrace)]);
   }
 
   private operator(operator: Operator): number {
     const name = this.string(operator.name);
     const overload = this.string(operator.overload);
-    const builder = this.builder;
-    builder.startObject(2);
-    builder.addFieldOffset(0, name, 0);
-    builder.addFieldOffset(1, overload, 0);
-    return builder.endObject();
+    return this.tables.table([offset(0, name), offset(1, overload)]);
   }
 
   private compileSpec(spec: CompileSpec): number {
     const key = this.string(spec.key);
     const value = this.builder.createByteVector(spec.value);
-    const builder = this.builder;
-    builder.startObject(2);
-    builder.addFieldOffset(0, key, 0);
-    builder.addFieldOffset(1, value, 0);
-    return builder.endObject();
+    return this.tables.table([offset(0, key), offset(1, value)]);
   }
 
   private delegate(delegate: BackendDelegate, field: string): number {
     const id = this.string(delegate.id);
-    const builder = this.builder;
-    builder.startObject(2);
-    builder.addFieldInt8(0, delegate.processed.location, 0);
-    builder.addFieldInt32(1, checkUint(delegate.processed.index, 32, `${field}.processed.index`), 0);
-    const processed = builder.endObject();
-    const specs = this.tables(delegate.compileSpecs, (spec) => this.compileSpec(spec));
-    builder.startObject(3);
-    builder.addFieldOffset(0, id, 0);
-    builder.addFieldOffset(1, processed, 0);
-    builder.addFieldOffset(2, specs, 0);
-    return builder.endObject();
+    const processed = this.tables.table([int8(0, delegate.processed.location), int32(1, checkUint(delegate.processed.index, 32, `${field}.processed.index`))]);
+    const specs = this.tableVector(delegate.compileSpecs, (spec) => this.compileSpec(spec));
+    return this.tables.table([offset(0, id), offset(1, processed), offset(2, specs)]);
   }
 
   private nonConstBufferDevice(device: NonConstBufferDevice, field: string): number {
-    const builder = this.builder;
-    builder.startObject(3);
-    builder.addFieldInt32(0, checkInt(device.bufferIdx, 32, `${field}.bufferIdx`), 0);
-    builder.addFieldInt8(1, device.deviceType, 0);
-    builder.addFieldInt8(2, checkInt(device.deviceIndex, 8, `${field}.deviceIndex`), 0);
-    return builder.endObject();
+    return this.tables.table([
+      int32(0, checkInt(device.bufferIdx, 32, `${field}.bufferIdx`)),
+      int8(1, device.deviceType),
+      int8(2, checkInt(device.deviceIndex, 8, `${field}.deviceIndex`)),
+    ]);
   }
 
   private executionPlan(plan: ExecutionPlan, field: string): number {
     const name = this.string(plan.name);
     const metadata = plan.containerMetaType ? this.containerMetadata(plan.containerMetaType) : 0;
-    const values = this.tables(plan.values, (value, index) => this.evalue(value, `${field}.values[${index}]`));
+    const values = this.tableVector(plan.values, (value, index) => this.evalue(value, `${field}.values[${index}]`));
     const inputs = this.int32Vector(plan.inputs, `${field}.inputs`);
     const outputs = this.int32Vector(plan.outputs, `${field}.outputs`);
-    const chains = this.tables(plan.chains, (chain, index) => this.chain(chain, `${field}.chains[${index}]`));
-    const operators = this.tables(plan.operators, (operator) => this.operator(operator));
-    const delegates = this.tables(plan.delegates, (delegate, index) => this.delegate(delegate, `${field}.delegates[${index}]`));
+    const chains = this.tableVector(plan.chains, (chain, index) => this.chain(chain, `${field}.chains[${index}]`));
+    const operators = this.tableVector(plan.operators, (operator) => this.operator(operator));
+    const delegates = this.tableVector(plan.delegates, (delegate, index) => this.delegate(delegate, `${field}.delegates[${index}]`));
     const bufferSizes = this.sizeVector(plan.nonConstBufferSizes, `${field}.nonConstBufferSizes`);
     const devices = plan.nonConstBufferDevice
-      ? this.tables(plan.nonConstBufferDevice, (device, index) => this.nonConstBufferDevice(device, `${field}.nonConstBufferDevice[${index}]`))
+      ? this.tableVector(plan.nonConstBufferDevice, (device, index) => this.nonConstBufferDevice(device, `${field}.nonConstBufferDevice[${index}]`))
       : 0;
-    const builder = this.builder;
-    builder.startObject(10);
-    builder.addFieldOffset(0, name, 0);
-    if (metadata) builder.addFieldOffset(1, metadata, 0);
-    builder.addFieldOffset(2, values, 0);
-    builder.addFieldOffset(3, inputs, 0);
-    builder.addFieldOffset(4, outputs, 0);
-    builder.addFieldOffset(5, chains, 0);
-    builder.addFieldOffset(6, operators, 0);
-    builder.addFieldOffset(7, delegates, 0);
-    builder.addFieldOffset(8, bufferSizes, 0);
-    if (devices) builder.addFieldOffset(9, devices, 0);
-    return builder.endObject();
+    return this.tables.table([
+      offset(0, name),
+      offset(1, metadata),
+      offset(2, values),
+      offset(3, inputs),
+      offset(4, outputs),
+      offset(5, chains),
+      offset(6, operators),
+      offset(7, delegates),
+      offset(8, bufferSizes),
+      offset(9, devices),
+    ]);
   }
 
   private subsegmentOffsets(entry: SubsegmentOffsets, field: string): number {
     const offsets = this.sizeVector(entry.offsets, `${field}.offsets`);
-    const builder = this.builder;
-    builder.startObject(2);
-    builder.addFieldInt32(0, checkUint(entry.segmentIndex, 32, `${field}.segmentIndex`), 0);
-    builder.addFieldOffset(1, offsets, 0);
-    return builder.endObject();
+    return this.tables.table([int32(0, checkUint(entry.segmentIndex, 32, `${field}.segmentIndex`)), offset(1, offsets)]);
   }
 
   private byteTable(data: Uint8Array): number {
-    const bytes = this.alignedBytes(data, BYTE_VECTOR_ALIGNMENT);
-    const builder = this.builder;
-    builder.startObject(1);
-    builder.addFieldOffset(0, bytes, 0);
-    return builder.endObject();
+    return this.listTable(this.alignedBytes(data, BYTE_VECTOR_ALIGNMENT));
   }
 
-  private dataSegment(offset: number, size: number): number {
-    const builder = this.builder;
-    builder.startObject(2);
-    builder.addFieldInt64(0, BigInt(offset), 0n);
-    builder.addFieldInt64(1, BigInt(size), 0n);
-    return builder.endObject();
+  private dataSegment(segmentOffset: number, size: number): number {
+    return this.tables.table([int64(0, BigInt(segmentOffset)), int64(1, BigInt(size))]);
   }
 
   private namedData(entry: NamedData, field: string): number {
     const key = this.string(entry.key);
-    const builder = this.builder;
-    builder.startObject(2);
-    builder.addFieldOffset(0, key, 0);
-    builder.addFieldInt32(1, checkUint(entry.segmentIndex, 32, `${field}.segmentIndex`), 0);
-    return builder.endObject();
+    return this.tables.table([offset(0, key), int32(1, checkUint(entry.segmentIndex, 32, `${field}.segmentIndex`))]);
   }
 
   /** The Program table; `segmentOffsets` are the laid-out offsets of `program.segments`. */
   program(program: PteProgram, segmentOffsets: readonly number[]): number {
-    const plans = this.tables(program.executionPlans, (plan, index) => this.executionPlan(plan, `executionPlans[${index}]`));
-    const constantBuffer = this.tables(program.constantBuffer, (data) => this.byteTable(data));
-    const delegateData = this.tables(program.backendDelegateData, (data) => this.byteTable(data));
-    const segments = this.tables(program.segments, (segment, index) => this.dataSegment(segmentOffsets[index]!, segment.data.length));
+    const plans = this.tableVector(program.executionPlans, (plan, index) => this.executionPlan(plan, `executionPlans[${index}]`));
+    const constantBuffer = this.tableVector(program.constantBuffer, (data) => this.byteTable(data));
+    const delegateData = this.tableVector(program.backendDelegateData, (data) => this.byteTable(data));
+    const segments = this.tableVector(program.segments, (segment, index) => this.dataSegment(segmentOffsets[index]!, segment.data.length));
     const constantSegment = program.constantSegment ? this.subsegmentOffsets(program.constantSegment, 'constantSegment') : 0;
     const mutable = program.mutableDataSegments
-      ? this.tables(program.mutableDataSegments, (entry, index) => this.subsegmentOffsets(entry, `mutableDataSegments[${index}]`))
+      ? this.tableVector(program.mutableDataSegments, (entry, index) => this.subsegmentOffsets(entry, `mutableDataSegments[${index}]`))
       : 0;
-    const named = program.namedData ? this.tables(program.namedData, (entry, index) => this.namedData(entry, `namedData[${index}]`)) : 0;
-    const builder = this.builder;
-    builder.startObject(8);
-    builder.addFieldInt32(0, checkUint(program.version, 32, 'version'), 0);
-    builder.addFieldOffset(1, plans, 0);
-    builder.addFieldOffset(2, constantBuffer, 0);
-    builder.addFieldOffset(3, delegateData, 0);
-    builder.addFieldOffset(4, segments, 0);
-    if (constantSegment) builder.addFieldOffset(5, constantSegment, 0);
-    if (mutable) builder.addFieldOffset(6, mutable, 0);
-    if (named) builder.addFieldOffset(7, named, 0);
-    return builder.endObject();
+    const named = program.namedData ? this.tableVector(program.namedData, (entry, index) => this.namedData(entry, `namedData[${index}]`)) : 0;
+    return this.tables.table([
+      int32(0, checkUint(program.version, 32, 'version')),
+      offset(1, plans),
+      offset(2, constantBuffer),
+      offset(3, delegateData),
+      offset(4, segments),
+      offset(5, constantSegment),
+      offset(6, mutable),
+      offset(7, named),
+    ]);
   }
 }
 
@@ -448,15 +374,32 @@ export function layoutSegments(sizes: readonly number[]): { offsets: number[]; d
 }
 
 /**
+ * How to lay out tables. The defaults reproduce upstream's current serializer (as used for the
+ * stories260K exports); the other settings reproduce files made by older toolchains.
+ */
+export interface WritePteOptions {
+  /** `by-size` for files built by `flatc` from JSON (upstream exports before 2026-03). */
+  fieldOrder?: FieldOrder;
+  /** `same-field-offsets` for files from Python flatbuffers runtimes that share vtables that way. */
+  vtableSharing?: VtableSharing;
+  /**
+   * Whether an empty `Buffer.storage` / `BackendDelegateInlineData.data` is padded to its
+   * `force_align` like a non-empty one (default true); false for files from 2023's flatc.
+   */
+  alignEmptyByteVectors?: boolean;
+}
+
+/**
  * Encodes `program` as a `.pte` file. `segments[i].offset` and `.size` are ignored and
  * recomputed from the segment data (see `layoutSegments`); everything else is written as given.
  *
  * @throws InvalidArgumentError when a field does not fit its schema type.
  */
-export function writePte(program: PteProgram): Uint8Array {
+export function writePte(program: PteProgram, options: WritePteOptions = {}): Uint8Array {
   const layout = layoutSegments(program.segments.map((segment) => segment.data.length));
   const builder = new Builder(1024);
-  const root = new ProgramPacker(builder).program(program, layout.offsets);
+  const tables = new TableBuilder(builder, options.fieldOrder ?? 'declaration', options.vtableSharing ?? 'identical');
+  const root = new ProgramPacker(tables, options.alignEmptyByteVectors ?? true).program(program, layout.offsets);
   builder.finish(root, PTE_FILE_IDENTIFIER);
   const flatbuffer = builder.asUint8Array();
   if (layout.dataSize === 0) return flatbuffer.slice();
