@@ -6,9 +6,11 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from './cli-error.js';
 
-export function parse(command: string, args: string[], options: NonNullable<ParseArgsConfig['options']>) {
+type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
+
+export function parse<const Options extends OptionsConfig>(command: string, args: string[], options: Options) {
   try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
+    return parseArgs<{ args: string[]; options: Options; allowPositionals: true; strict: true }>({ args, options, allowPositionals: true, strict: true });
   } catch (error) {
     throw new UsageError(`${command}: ${error instanceof Error ? error.message : String(error)}`, `run 'etch ${command} --help'`);
   }
