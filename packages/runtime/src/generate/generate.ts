@@ -176,6 +176,7 @@ export async function* generateStream(module: Module, options: GenerateOptions):
   // Prefill: the whole prompt, in calls of at most maxTokensPerCall tokens (or all at once without a cache).
   if (convention.usesCache) {
     for (let start = 0; start < promptIds.length && !stopReason; start += convention.maxTokensPerCall) {
+      if (start > 0) await yieldToEventLoop();
       if (aborted()) stopReason = 'aborted';
       else {
         const chunk = promptIds.slice(start, start + convention.maxTokensPerCall);
