@@ -5,6 +5,7 @@ import { CheckpointError, ScalarType } from '@etch/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { f32, rawSafetensors, writeSafetensors } from '../../test/safetensors-fixture.js';
 import { SafetensorsFile } from './safetensors-file.js';
+import { MAX_HEADER_BYTES, readHeaderLength } from './safetensors-header.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'etch-safetensors-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -83,6 +84,16 @@ describe('SafetensorsFile', () => {
     const error = failure(path);
     expect(error).toMatchObject({ code: 'CHECKPOINT_FORMAT', file: path });
     expect(error.message).toContain('runs past the end of the file');
+  });
+
+  it('a header length above the 100 MB limit, even in a file that large', () => {
+    const prefix = new Uint8Array(8);
+    new DataView(prefix.buffer).setBigUint64(0, BigInt(MAX_HEADER_BYTES + 1), true);
+    expect(() => readHeaderLength(prefix, MAX_HEADER_BYTES * 2, 'big.safetensors')).toThrow(
+      expect.objectContaining({ code: 'CHECKPOINT_FORMAT', file: 'big.safetensors', message: expect.stringContaining('limit') }),
+    );
+    new DataView(prefix.buffer).setBigUint64(0, 2n ** 63n, true);
+    expect(() => readHeaderLength(prefix, 100, 'huge.safetensors')).toThrow(expect.objectContaining({ message: expect.stringContaining('runs past the end') }));
   });
 
   it('bad JSON in the header', () => {

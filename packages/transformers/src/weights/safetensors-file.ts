@@ -16,11 +16,14 @@ const SUPPORTED_DTYPES: Readonly<Record<string, ScalarType>> = {
   BF16: ScalarType.BFLOAT16,
 };
 
-/** Reads `length` bytes at `position` into `target`, failing on a short read (a truncated file). */
+/** Node's single read is limited to 2 GiB; larger tensors are read in pieces of this size. */
+const READ_CHUNK_BYTES = 1 << 30;
+
+/** Fills `target` from `position` on, failing on a short read (a truncated file). */
 function readFully(descriptor: number, target: Uint8Array, position: number, file: string): void {
   let done = 0;
   while (done < target.length) {
-    const count = readSync(descriptor, target, done, target.length - done, position + done);
+    const count = readSync(descriptor, target, done, Math.min(target.length - done, READ_CHUNK_BYTES), position + done);
     if (count === 0) {
       throw new CheckpointError('CHECKPOINT_FORMAT', file, `unexpected end of file at byte ${position + done}`, {
         hint: 'the file changed or was truncated while reading; download it again',
