@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // Named entries keep the exports map's layout: dist/index.js and dist/runtime/index.js.
+  entry: { index: 'src/index.ts', 'runtime/index': 'src/runtime/index.ts' },
   format: ['esm'],
   dts: true,
   clean: true,
