@@ -11,7 +11,8 @@ export type FieldKind = 'uint' | 'int' | 'float' | 'uints';
 
 type Layout = readonly (readonly [name: string, kind: FieldKind])[];
 
-const ids = (...names: string[]) => names.map((name) => [name, 'uint'] as const);
+/** A layout of 32-bit unsigned fields, one per name. */
+const ids = <const Names extends readonly string[]>(...names: Names) => names.map((name) => [name, 'uint'] as const) as { readonly [I in keyof Names]: readonly [Names[I], 'uint'] };
 
 /** Node table layouts, in slot order. */
 export const NODE_LAYOUTS = {
