@@ -89,6 +89,8 @@ export interface ArchitectureSpec {
   readonly defaultRopeTheta: number | undefined;
   /** Key GPT-NeoX spells its RoPE base with (`rotary_emb_base`); `rope_theta` elsewhere. */
   readonly ropeThetaKey?: string;
+  /** Legacy rope type names transformers renames for this architecture. */
+  readonly ropeTypeAliases?: Readonly<Record<string, string>>;
   /** Derived values and cross-field checks, after the schema filled the defaults. */
   readonly complete: (config: Config, issues: ConfigIssue[]) => void;
 }
@@ -227,9 +229,14 @@ const phi3: ArchitectureSpec = {
     ...tokenFields({ bos: 1, eos: 32000, pad: 32000 }),
   }),
   defaultRopeTheta: 10000,
+  // Phi3Config: early Phi-3 files call longrope "su" (or "yarn").
+  ropeTypeAliases: { su: 'longrope', yarn: 'longrope' },
   complete: (config, issues) => {
     completeHeads(config, issues);
     const scaling = config['rope_scaling'] as Record<string, unknown> | null;
+    if (scaling !== null && scaling['rope_type'] !== 'longrope') {
+      issues.push({ path: 'rope_scaling.rope_type', message: `expected "longrope" (the only scaling Phi-3 supports), got ${JSON.stringify(scaling['rope_type'])}` });
+    }
     if (scaling?.['rope_type'] === 'longrope') {
       // transformers' Phi3Config._rope_scaling_validation: one factor per rotary frequency.
       const rotaryDim = Math.floor((config['head_dim'] as number) * (config['partial_rotary_factor'] as number));

@@ -126,6 +126,10 @@ describe('parseModelConfig', () => {
     ).config;
     expect(phi3['rope_scaling']).toMatchObject({ rope_type: 'longrope', original_max_position_embeddings: 64 });
     expect(phi3['rope_parameters']).toMatchObject({ partial_rotary_factor: 1 });
+    const legacy = parseModelConfig({ ...llamaBase, model_type: 'phi3', rope_scaling: { type: 'su', short_factor: factors, long_factor: factors } }, 'c.json').config;
+    expect(legacy['rope_scaling']).toMatchObject({ rope_type: 'longrope' });
+    const linear = () => parseModelConfig({ ...llamaBase, model_type: 'phi3', rope_scaling: { type: 'linear', factor: 2 } }, 'c.json');
+    expect(issuesOf(linear).issues[0]?.path).toBe('rope_scaling.rope_type');
     const short = () => parseModelConfig({ ...llamaBase, model_type: 'phi3', rope_scaling: { type: 'longrope', short_factor: [1], long_factor: factors } }, 'c.json');
     expect(issuesOf(short).issues).toEqual([{ path: 'rope_scaling.short_factor', message: 'expected 8 entries (rotary dim / 2), got 1' }]);
   });

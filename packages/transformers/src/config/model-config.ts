@@ -41,7 +41,7 @@ export function parseModelConfig(json: unknown, file: string): ModelConfig {
   const issues: ConfigIssue[] = [];
   const raw: Record<string, unknown> = { ...json };
   if (spec.defaultRopeTheta !== undefined) {
-    const rope = normalizeRope(json, spec.defaultRopeTheta, issues, spec.ropeThetaKey);
+    const rope = normalizeRope(json, spec.defaultRopeTheta, issues, spec.ropeThetaKey, spec.ropeTypeAliases);
     if (rope) {
       raw['rope_theta'] = rope.rope_theta;
       raw['rope_scaling'] = rope.rope_scaling;

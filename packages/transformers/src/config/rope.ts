@@ -58,13 +58,15 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 /**
  * Reads `rope_parameters` (transformers 5) or `rope_theta` + `rope_scaling` (transformers 4) from
  * a raw config. `defaultTheta` is the architecture's default base; `thetaKey` lets GPT-NeoX read
- * its own spelling (`rotary_emb_base`). Problems are pushed onto `issues`.
+ * its own spelling (`rotary_emb_base`); `typeAliases` renames legacy rope types (Phi-3's `su`).
+ * Problems are pushed onto `issues`.
  */
 export function normalizeRope(
   raw: Record<string, unknown>,
   defaultTheta: number,
   issues: ConfigIssue[],
   thetaKey = 'rope_theta',
+  typeAliases: Readonly<Record<string, string>> = {},
 ): RopeSettings | undefined {
   const parameters = raw['rope_parameters'];
   let theta: unknown;
@@ -99,7 +101,8 @@ export function normalizeRope(
     // transformers' `rope_config_validation` accepts the legacy `type` key for `rope_type`.
     const withType = scaling['rope_type'] === undefined && scaling['type'] !== undefined ? { ...scaling, rope_type: scaling['type'] } : scaling;
     const withDefault = withType['rope_type'] === undefined && scalingPath === 'rope_parameters' ? { ...withType, rope_type: 'default' } : withType;
-    const result = ropeScalingSchema.safeParse(withDefault);
+    const alias = typeof withDefault['rope_type'] === 'string' && Object.hasOwn(typeAliases, withDefault['rope_type']) ? typeAliases[withDefault['rope_type']] : undefined;
+    const result = ropeScalingSchema.safeParse(alias === undefined ? withDefault : { ...withDefault, rope_type: alias });
     if (!result.success) {
       issues.push(...configIssuesFrom(result.error, [scalingPath]));
       return undefined;
