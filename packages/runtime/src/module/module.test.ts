@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { type RuntimeValue, ScalarType, Tensor, UnsupportedOperatorError, readPte } from '@etch/core';
 import { findSharedData } from '@etch/core/testing';
 import { describe, expect, it } from 'vitest';
 import { BackendUnavailableError } from '../errors.js';
-import { Module } from './module.js';
+import { type LoadProgress, Module } from './module.js';
 
 const upstream = (name: string) => findSharedData(`conformance/upstream/${name}`);
 
@@ -115,5 +117,32 @@ describe('Module load errors', () => {
     expect(() => module.forward([floats([1], [1])])).toThrow(/takes 2 inputs/);
     expect(() => module.forward([floats([2], [1, 2]), floats([1], [1])])).toThrow(/forward input 0.*\[2\]/);
     expect(() => module.execute('backward', [])).toThrow(/not a method/);
+  });
+});
+
+describe('Module sources', () => {
+  it.skipIf(!upstream('arduino_AddModel.pte'))('loads from a URL, reporting progress, and names a failed fetch', async () => {
+    const bytes = readFileSync(upstream('arduino_AddModel.pte')!);
+    const server = createServer((request, response) => {
+      if (request.url === '/model.pte') response.writeHead(200, { 'content-length': bytes.byteLength }).end(bytes);
+      else response.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const progress: LoadProgress[] = [];
+      const module = await Module.load(`${origin}/model.pte`, { onProgress: (event) => progress.push(event) });
+      expect(floatValues(module.forward([floats([3], [1, 2, 3])])[0])).toEqual([2, 3, 4]);
+      const reads = progress.filter((event) => event.stage === 'read');
+      expect(reads.at(-1)).toEqual({ stage: 'read', completed: bytes.byteLength, total: bytes.byteLength });
+      expect(progress.map((event) => event.stage)).toContain('methods');
+      await expect(Module.load(`${origin}/missing.pte`)).rejects.toThrow(/HTTP 404/);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('names an unreadable file path', async () => {
+    await expect(Module.load('/nonexistent/model.pte')).rejects.toThrow(/source: cannot read \/nonexistent\/model\.pte/);
   });
 });

@@ -58,8 +58,9 @@ export class Module {
 
   /** Loads a `.pte` from bytes, a URL, or (in Node) a file path. */
   static async load(source: ByteSource, options: ModuleLoadOptions = {}): Promise<Module> {
-    const bytes = await readSource(source, 'source');
-    options.onProgress?.({ stage: 'read', completed: bytes.byteLength, total: bytes.byteLength });
+    const onProgress = options.onProgress;
+    const bytes = await readSource(source, 'source', onProgress && ((completed, total) => onProgress({ stage: 'read', completed, total })));
+    onProgress?.({ stage: 'read', completed: bytes.byteLength, total: bytes.byteLength });
     const program = readPte(bytes, typeof source === 'string' ? { source } : {});
     options.onProgress?.({ stage: 'parse', completed: 1, total: 1 });
     const dataFiles = options.dataFiles ?? [];

@@ -13,22 +13,40 @@ export type ByteSource = Uint8Array | ArrayBuffer | string;
 
 const URL_PATTERN = /^(https?|blob|data|file):/i;
 
-async function fetchBytes(url: string, field: string): Promise<Uint8Array> {
+/** Reports bytes read so far and the total (0 when the server does not say). */
+export type ReadProgress = (completed: number, total: number) => void;
+
+async function fetchBytes(url: string, field: string, onProgress: ReadProgress | undefined): Promise<Uint8Array> {
   const response = await fetch(url);
   if (!response.ok) throw new InvalidArgumentError(field, `fetching ${url} failed with HTTP ${response.status}`);
-  return new Uint8Array(await response.arrayBuffer());
+  const total = Number(response.headers.get('content-length') ?? 0);
+  if (!onProgress || !response.body || !(total > 0)) return new Uint8Array(await response.arrayBuffer());
+  // Stream into one buffer of the announced size, reporting progress per chunk.
+  const bytes = new Uint8Array(total);
+  const reader = response.body.getReader();
+  let completed = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (completed + value.byteLength > total) throw new InvalidArgumentError(field, `${url} sent more than its content-length of ${total} bytes`);
+    bytes.set(value, completed);
+    completed += value.byteLength;
+    onProgress(completed, total);
+  }
+  if (completed !== total) throw new InvalidArgumentError(field, `${url} ended after ${completed} of ${total} bytes`);
+  return bytes;
 }
 
 /**
  * The bytes of a source, 16-byte aligned in memory: ExecuTorch requires program data to be, and
  * constants become typed-array views straight into these bytes.
  */
-export async function readSource(source: ByteSource, field: string): Promise<Uint8Array> {
+export async function readSource(source: ByteSource, field: string, onProgress?: ReadProgress): Promise<Uint8Array> {
   if (source instanceof ArrayBuffer) return new Uint8Array(source);
   if (source instanceof Uint8Array) return alignedBytes(source);
   if (typeof source !== 'string') throw new InvalidArgumentError(field, 'expected bytes, a URL or a file path');
   const isNode = typeof process !== 'undefined' && process.versions?.node !== undefined;
-  if (URL_PATTERN.test(source) && !(isNode && source.startsWith('file:'))) return fetchBytes(source, field);
-  if (!isNode) return fetchBytes(source, field);
+  if (URL_PATTERN.test(source) && !(isNode && source.startsWith('file:'))) return fetchBytes(source, field, onProgress);
+  if (!isNode) return fetchBytes(source, field, onProgress);
   return readFileBytes(source, field);
 }
