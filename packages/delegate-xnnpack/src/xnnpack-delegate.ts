@@ -11,19 +11,20 @@ import { partitionForXnnpack } from './partition/partitioner.js';
 import { XNNPACK_BACKEND_ID } from './runtime/compiled-graph.js';
 
 export interface XnnpackOptions {
-  /** Graph operators never to delegate (`aten::softmax.int`, …). */
+  /** Graph operators never to delegate (`aten::_softmax`, …); they run on portable kernels. */
   exclude: string[];
 }
 
-const optionsSchema = z.object({ exclude: z.array(z.string()).default([]) });
-
-/** The XNNPACK delegate definition. */
-export function xnnpack(): DelegateDefinition<XnnpackOptions> {
+/**
+ * The XNNPACK delegate definition. `defaults` become the options of every use that does not set
+ * its own (`{ delegate: xnnpack({ exclude: ['aten::_softmax'] }) }`).
+ */
+export function xnnpack(defaults: Partial<XnnpackOptions> = {}): DelegateDefinition<XnnpackOptions> {
   const operators = xnnpackOperators();
   return defineDelegate<XnnpackOptions>({
     specificationVersion: 'v1',
     backendId: XNNPACK_BACKEND_ID,
-    optionsSchema,
+    optionsSchema: z.object({ exclude: z.array(z.string()).default(defaults.exclude ?? []) }),
     ioMemory: 'planned',
     partition: ({ program, options }) => partitionForXnnpack(program, operators, options),
     lower: (subgraph) => lowerSubgraph(subgraph, operators),

@@ -66,6 +66,8 @@ describe('XNNPACK lowering', () => {
 
   it('leaves excluded operators to portable kernels and says why', async () => {
     const { result, payloads } = await lowered(program(), { exclude: ['aten::_softmax'] });
+    const viaDefaults = await applyDelegate({ forward: program() }, { delegate: xnnpack({ exclude: ['aten::_softmax'] }) }, registry);
+    expect(viaDefaults.reports[0]!.diagnostics.map((diagnostic) => diagnostic.op)).toEqual(['aten::_softmax']);
     expect(payloads).toHaveLength(1);
     expect(result.reports[0]!.diagnostics).toEqual([{ node: expect.any(String), op: 'aten::_softmax', reason: 'excluded by the delegate options' }]);
     expect(readXnnPayload(payloads[0]!.processed).graph.nodes.map((node) => node.kind)).toEqual(['FullyConnected']);
