@@ -20,4 +20,4 @@ export {
 } from './container-metadata.js';
 export * from './ptd-model.js';
 export { readPtd, readFlatTensorHeader, PTD_FILE_IDENTIFIER, type ReadPtdOptions } from './ptd-reader.js';
-export { writePtd } from './ptd-writer.js';
+export { writePtd, type WritePtdOptions } from './ptd-writer.js';

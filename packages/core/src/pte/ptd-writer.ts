@@ -2,10 +2,12 @@
  * Encodes a `PtdFile` as a `.ptd` (FlatTensor) file: flatbuffer with the `FH01` header spliced
  * in after the identifier (40 bytes padded to 48), zero padding to a multiple of 128, then the
  * segments, each at a multiple of 128 — the layout upstream's FlatTensorSerializer produces.
- * Both table layouts can be written, so a v0.6 file read in comes back in its own layout.
+ * Both table layouts can be written, so a v0.6 file read in comes back in its own layout (byte
+ * for byte with `{ fieldOrder: 'by-size', segmentAlignment: 16 }`).
  */
 
 import { Builder } from 'flatbuffers';
+import { TableBuilder, type FieldOrder, type FieldValue } from './table-builder.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { PtdFile, PtdTensorMetadata, TensorLayout } from './ptd-model.js';
 import { FLAT_TENSOR_HEADER_LENGTH, PTD_FILE_IDENTIFIER } from './ptd-reader.js';
@@ -44,72 +46,77 @@ function offsetVector(builder: Builder, offsets: readonly number[]): number {
   return builder.endVector();
 }
 
-function tensorLayout(builder: Builder, layout: TensorLayout): number {
-  const sizes = int32Vector(builder, layout.sizes);
-  const dimOrder = uint8Vector(builder, layout.dimOrder);
-  builder.startObject(3);
-  builder.addFieldInt8(0, layout.scalarType, 0);
-  builder.addFieldOffset(1, sizes, 0);
-  builder.addFieldOffset(2, dimOrder, 0);
-  return builder.endObject();
+const int8 = (slot: number, value: number): FieldValue => ({ slot, type: 'int8', value });
+const int32 = (slot: number, value: number): FieldValue => ({ slot, type: 'int32', value });
+const int64 = (slot: number, value: bigint): FieldValue => ({ slot, type: 'int64', value });
+const offset = (slot: number, value: number): FieldValue => ({ slot, type: 'offset', value });
+
+function tensorLayout(tables: TableBuilder, layout: TensorLayout): number {
+  const sizes = int32Vector(tables.builder, layout.sizes);
+  const dimOrder = uint8Vector(tables.builder, layout.dimOrder);
+  return tables.table([int8(0, layout.scalarType), offset(1, sizes), offset(2, dimOrder)]);
 }
 
-function legacyTensor(builder: Builder, tensor: PtdTensorMetadata, index: number): number {
-  const name = builder.createString(tensor.fullyQualifiedName);
-  const sizes = int32Vector(builder, tensor.sizes);
-  const dimOrder = uint8Vector(builder, tensor.dimOrder);
-  builder.startObject(6);
-  builder.addFieldOffset(0, name, 0);
-  builder.addFieldInt8(1, tensor.scalarType, 0);
-  builder.addFieldOffset(2, sizes, 0);
-  builder.addFieldOffset(3, dimOrder, 0);
-  builder.addFieldInt32(4, uint32(tensor.segmentIndex, `tensors[${index}].segmentIndex`), 0);
-  builder.addFieldInt64(5, BigInt(tensor.offset), 0n);
-  return builder.endObject();
+function legacyTensor(tables: TableBuilder, tensor: PtdTensorMetadata, index: number): number {
+  const name = tables.builder.createString(tensor.fullyQualifiedName);
+  const sizes = int32Vector(tables.builder, tensor.sizes);
+  const dimOrder = uint8Vector(tables.builder, tensor.dimOrder);
+  return tables.table([
+    offset(0, name),
+    int8(1, tensor.scalarType),
+    offset(2, sizes),
+    offset(3, dimOrder),
+    int32(4, uint32(tensor.segmentIndex, `tensors[${index}].segmentIndex`)),
+    int64(5, BigInt(tensor.offset)),
+  ]);
+}
+
+/** Layout choices; the defaults follow upstream's current FlatTensorSerializer. */
+export interface WritePtdOptions {
+  /** `by-size` reproduces files built by flatc (all v0.6 files). */
+  fieldOrder?: FieldOrder;
+  /** Alignment of the segment base and of each segment (default 128; v0.6 files used 16). */
+  segmentAlignment?: number;
 }
 
 /**
  * Encodes `file` as a `.ptd`. Segment offsets and sizes are recomputed from the data, as in
  * `writePte`.
  */
-export function writePtd(file: PtdFile): Uint8Array {
-  const layout = layoutSegments(file.segments.map((segment) => segment.data.length));
+export function writePtd(file: PtdFile, options: WritePtdOptions = {}): Uint8Array {
+  const segmentAlignment = options.segmentAlignment ?? SEGMENT_ALIGNMENT;
+  if (!Number.isInteger(segmentAlignment) || segmentAlignment < 1 || (segmentAlignment & (segmentAlignment - 1)) !== 0) {
+    throw new InvalidArgumentError('segmentAlignment', `${segmentAlignment} is not a power of two`, { hint: 'Use 128 (upstream default) or another power of two.' });
+  }
+  const layout = layoutSegments(file.segments.map((segment) => segment.data.length), segmentAlignment);
   const builder = new Builder(1024);
-  const tensors = file.schema === 'v0.6' ? offsetVector(builder, file.tensors.map((tensor, index) => legacyTensor(builder, tensor, index))) : 0;
+  const tables = new TableBuilder(builder, options.fieldOrder ?? 'declaration');
+  const legacy = file.schema === 'v0.6';
+  const tensors = legacy ? offsetVector(builder, file.tensors.map((tensor, index) => legacyTensor(tables, tensor, index))) : 0;
   const segments = offsetVector(
     builder,
-    file.segments.map((segment, index) => {
-      builder.startObject(2);
-      builder.addFieldInt64(0, BigInt(layout.offsets[index]!), 0n);
-      builder.addFieldInt64(1, BigInt(segment.data.length), 0n);
-      return builder.endObject();
-    }),
+    file.segments.map((segment, index) => tables.table([int64(0, BigInt(layout.offsets[index]!)), int64(1, BigInt(segment.data.length))])),
   );
-  const named = offsetVector(
-    builder,
-    file.namedData.map((entry, index) => {
-      const key = builder.createString(entry.key);
-      const tensor = file.schema === 'current' && entry.tensorLayout ? tensorLayout(builder, entry.tensorLayout) : 0;
-      builder.startObject(3);
-      builder.addFieldOffset(0, key, 0);
-      builder.addFieldInt32(1, uint32(entry.segmentIndex, `namedData[${index}].segmentIndex`), 0);
-      if (tensor) builder.addFieldOffset(2, tensor, 0);
-      return builder.endObject();
-    }),
-  );
-  const legacy = file.schema === 'v0.6';
-  builder.startObject(legacy ? 5 : 3);
-  builder.addFieldInt32(0, uint32(file.version, 'version'), 0);
-  if (legacy) {
-    builder.addFieldInt32(1, uint32(file.tensorAlignment, 'tensorAlignment'), 0);
-    builder.addFieldOffset(2, tensors, 0);
-  }
-  builder.addFieldOffset(legacy ? 3 : 1, segments, 0);
-  builder.addFieldOffset(legacy ? 4 : 2, named, 0);
-  builder.finish(builder.endObject(), PTD_FILE_IDENTIFIER);
+  // v0.6 files leave named_data out when there is none (it was new then); current files always carry it.
+  const writeNamed = !legacy || file.namedData.length > 0;
+  const named = writeNamed
+    ? offsetVector(
+        builder,
+        file.namedData.map((entry, index) => {
+          const key = builder.createString(entry.key);
+          const tensor = !legacy && entry.tensorLayout ? tensorLayout(tables, entry.tensorLayout) : 0;
+          return tables.table([offset(0, key), int32(1, uint32(entry.segmentIndex, `namedData[${index}].segmentIndex`)), offset(2, tensor)]);
+        }),
+      )
+    : 0;
+  const version = int32(0, uint32(file.version, 'version'));
+  const root = legacy
+    ? tables.table([version, int32(1, uint32(file.tensorAlignment, 'tensorAlignment')), offset(2, tensors), offset(3, segments), offset(4, named)])
+    : tables.table([version, offset(1, segments), offset(2, named)]);
+  builder.finish(root, PTD_FILE_IDENTIFIER);
   const flatbuffer = builder.asUint8Array();
 
-  const segmentBaseOffset = alignUp(flatbuffer.length + PADDED_HEADER_LENGTH, SEGMENT_ALIGNMENT);
+  const segmentBaseOffset = alignUp(flatbuffer.length + PADDED_HEADER_LENGTH, segmentAlignment);
   const bytes = new Uint8Array(segmentBaseOffset + layout.dataSize);
   const view = new DataView(bytes.buffer);
   bytes.set(flatbuffer.subarray(0, HEADER_OFFSET), 0);

@@ -359,14 +359,14 @@ class ProgramPacker {
 
 /**
  * Where each segment goes, relative to the segment base: the first at 0, each next one at the
- * first multiple of 128 after the end of the previous one (so an empty segment shares its
+ * first multiple of `alignment` (128) after the end of the previous one (so an empty segment shares its
  * offset with the one after it).
  */
-export function layoutSegments(sizes: readonly number[]): { offsets: number[]; dataSize: number } {
+export function layoutSegments(sizes: readonly number[], alignment = SEGMENT_ALIGNMENT): { offsets: number[]; dataSize: number } {
   const offsets: number[] = [];
   let end = 0;
   for (const size of sizes) {
-    const offset = alignUp(end, SEGMENT_ALIGNMENT);
+    const offset = alignUp(end, alignment);
     offsets.push(offset);
     end = offset + size;
   }
