@@ -15,6 +15,8 @@ export interface WeightSource {
   names(): string[];
   /** The tensor as stored (F32, F16 or BF16 ScalarType); views the file where possible. */
   get(name: string): Tensor;
+  /** The stored dtype (`F32`, …) and shape without reading the data; builders fall back to `get`. */
+  describe?(name: string): { dtype: string; shape: readonly number[] };
 }
 
 /** Cache quantization as in transformers' `cache_config` (the seed's quantized cache). */

@@ -149,6 +149,23 @@ describe('exportProgram', () => {
     for (const [name, data] of first.constants) expect(second.constants.get(name)!.read().bytes).toEqual(data.read().bytes);
   });
 
+  it('reads no weight data while building: constants are read lazily', () => {
+    const model = syntheticModel({ modelType: 'llama', config: base });
+    let reads = 0;
+    const weights = {
+      ...model.weights,
+      describe: (name: string) => ({ dtype: 'F32', shape: model.weights.get(name).shape }),
+      get: (name: string) => {
+        reads++;
+        return model.weights.get(name);
+      },
+    };
+    const program = exportProgram({ ...model, weights });
+    expect(reads).toBe(0);
+    program.constants.get('model.layers.0.self_attn.q_proj.weight')!.read();
+    expect(reads).toBe(1);
+  });
+
   it('rejects what it cannot export, naming the setting', () => {
     expect(() => exportProgram(syntheticModel({ modelType: 'llama', config: base, cache: { maxBatchSize: 2 } }))).toThrow(InvalidArgumentError);
     expect(() => exportProgram(syntheticModel({ modelType: 'llama', config: base }), { sequenceLength: { max: 33 } })).toThrow(/sequenceLength.max/);

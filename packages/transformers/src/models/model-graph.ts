@@ -27,8 +27,8 @@ import type { WeightSource } from '../model-contract.js';
 
 /** A checkpoint tensor read lazily and converted to the model's dtype on read. */
 function weightConstant(weights: WeightSource, name: string, dtype: ScalarType): ConstantData {
-  const stored = weights.get(name);
-  const shape = [...stored.shape];
+  // The shape is needed now, the data only when the constant is read.
+  const shape = [...(weights.describe ? weights.describe(name).shape : weights.get(name).shape)];
   return {
     dtype,
     shape,
