@@ -54,6 +54,11 @@ describe.skipIf(!stories)('AutoModelForCausalLM on stories260K', () => {
     expect(model.attnImplementation).toBe('eager');
     expect((await AutoModelForCausalLM.fromPretrained(stories!, { dtype: 'auto' })).dtype).toBe('float32');
     await expect(AutoModelForCausalLM.fromPretrained(stories!, { dtype: 'float64' as never })).rejects.toMatchObject({ code: 'CONFIG', file: 'options' });
+    const folder = copyOfCheckpoint(stories!, 'bf16-config', []);
+    const config = JSON.parse(readFileSync(join(stories!, 'config.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(folder, 'config.json'), JSON.stringify({ ...config, torch_dtype: 'bfloat16' }));
+    expect((await AutoModelForCausalLM.fromPretrained(folder, { dtype: 'auto' })).dtype).toBe('bfloat16');
+    expect((await AutoModelForCausalLM.fromPretrained(folder)).dtype).toBe('float32');
   });
 
   it('round-trips a cache config set through fromPretrained via generationConfig.save', async () => {
