@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { EtchError } from '../errors.js';
+import { inspectPte } from '../inspect/inspect-pte.js';
+import { renderInspectHtml } from '../inspect/render-inspect-html.js';
 import { findSharedData } from '../testing/shared-data.js';
 import { mutate, seededRandom } from './fuzz-mutations.js';
 import { readPtd } from './ptd-reader.js';
@@ -35,6 +37,15 @@ describe('readPte under mutation', () => {
       slowest = Math.max(slowest, feed(readPte, bytes, `${source.name} #${iteration} ${kind}`));
     }
     expect(slowest).toBeLessThan(1000);
+  });
+
+  it.skipIf(small.length === 0)('inspectPte and renderInspectHtml summarise or reject 3,000 mutated files (the CLI runs them on anything)', () => {
+    const random = seededRandom(0x1 + 0x5eed);
+    for (let iteration = 0; iteration < 3_000; iteration++) {
+      const source = small[iteration % small.length]!;
+      const { bytes, kind } = mutate(source.bytes, random);
+      expect(feed((input) => renderInspectHtml(inspectPte(input)), bytes, `inspect ${source.name} #${iteration} ${kind}`)).toBeLessThan(1000);
+    }
   });
 
   it.skipIf(!large)('survives 200 mutations of an LLM export', () => {
