@@ -62,6 +62,17 @@ describe.skipIf(!modelDirectory)('Tokenizer (stories260K, SentencePiece BPE with
     expect(tokenizer.applyChatTemplate(messages, { addGenerationPrompt: false })).toBe('<s>[system] Be brief.</s>[user] Hi</s>');
   });
 
+  it('takes a chat template from chat_template.jinja and extra EOS ids from generation_config.json', () => {
+    const tokenizer = Tokenizer.fromFiles({
+      'tokenizer.json': readFileSync(`${modelDirectory}/tokenizer.json`),
+      'tokenizer_config.json': readFileSync(`${modelDirectory}/tokenizer_config.json`),
+      'generation_config.json': JSON.stringify({ eos_token_id: [2, 13] }),
+      'chat_template.jinja': '{% for message in messages %}{{ message.content }}{% endfor %}',
+    });
+    expect(tokenizer.eosTokenIds).toEqual([2, 13]);
+    expect(tokenizer.applyChatTemplate([{ role: 'user', content: 'Hi' }])).toBe('Hi');
+  });
+
   it('without a chat template, messages are a clear error', () => {
     expect(() => storiesTokenizer().applyChatTemplate([{ role: 'user', content: 'Hi' }])).toThrow(InvalidArgumentError);
   });

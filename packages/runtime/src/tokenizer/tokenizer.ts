@@ -16,7 +16,14 @@ export type TokenizerFileContents = Uint8Array | string;
 export interface TokenizerFiles {
   'tokenizer.json': TokenizerFileContents;
   'tokenizer_config.json'?: TokenizerFileContents;
+  /** Its `eos_token_id` (a number or a list) adds end-of-sequence ids, as transformers' generate uses them. */
+  'generation_config.json'?: TokenizerFileContents;
+  /** A chat template kept beside the config (newer transformers), used when the config has none. */
+  'chat_template.jinja'?: TokenizerFileContents;
 }
+
+/** The files `fromFiles` reads, which `fromModule` looks up in named data under the same keys. */
+const TOKENIZER_FILE_KEYS = ['tokenizer.json', 'tokenizer_config.json', 'generation_config.json', 'chat_template.jinja'] as const;
 
 /** What `Tokenizer.fromModule` needs of a module: its named data. */
 export interface NamedDataSource {
@@ -48,7 +55,7 @@ export interface ChatTemplateOptions {
 type JsonObject = Record<string, unknown>;
 
 function parseJson(contents: TokenizerFileContents, file: string): JsonObject {
-  const text = typeof contents === 'string' ? contents : new TextDecoder().decode(contents);
+  const text = textOf(contents);
   try {
     const parsed: unknown = JSON.parse(text);
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not a JSON object');
@@ -63,6 +70,18 @@ function tokenContent(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (typeof value === 'object' && value !== null && typeof (value as JsonObject).content === 'string') return (value as JsonObject).content as string;
   return undefined;
+}
+
+function textOf(contents: TokenizerFileContents): string {
+  return typeof contents === 'string' ? contents : new TextDecoder().decode(contents);
+}
+
+/** `eos_token_id` of a generation config: a number, a list of numbers, or absent. */
+function generationEosIds(config: JsonObject): number[] {
+  const value = config.eos_token_id;
+  const ids = Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
+  if (ids.some((id) => !Number.isInteger(id))) throw new InvalidArgumentError('generation_config.json', `eos_token_id must be an integer or a list of integers`);
+  return ids as number[];
 }
 
 function chatTemplateText(config: JsonObject): string | undefined {
@@ -84,20 +103,32 @@ export class Tokenizer {
   /** Ids that end generation: the tokenizer's EOS token (generation configs may add more). */
   readonly eosTokenIds: readonly number[];
 
-  private constructor(tokenizerJson: JsonObject, config: JsonObject) {
+  private readonly chatTemplateFile: string | undefined;
+
+  private constructor(tokenizerJson: JsonObject, config: JsonObject, generationConfig: JsonObject, chatTemplateFile: string | undefined) {
     this.tokenizer = new HuggingFaceTokenizer(tokenizerJson, config);
     this.config = config;
+    this.chatTemplateFile = chatTemplateFile;
     this.bosTokenId = this.idOf(tokenContent(config.bos_token));
     const eos = this.idOf(tokenContent(config.eos_token));
-    this.eosTokenIds = eos === undefined ? [] : [eos];
+    this.eosTokenIds = [...new Set([...(eos === undefined ? [] : [eos]), ...generationEosIds(generationConfig)])];
   }
 
-  /** From the file contents (the config is optional; without it no special tokens are known by role). */
+  /** From the file contents (only `tokenizer.json` is required; without the config no special tokens are known by role). */
   static fromFiles(files: TokenizerFiles): Tokenizer {
     const json = files['tokenizer.json'];
     if (json === undefined) throw new InvalidArgumentError('tokenizer.json', 'is required');
-    const config = files['tokenizer_config.json'];
-    return new Tokenizer(parseJson(json, 'tokenizer.json'), config === undefined ? {} : parseJson(config, 'tokenizer_config.json'));
+    const optionalJson = (key: 'tokenizer_config.json' | 'generation_config.json') => {
+      const contents = files[key];
+      return contents === undefined ? {} : parseJson(contents, key);
+    };
+    const template = files['chat_template.jinja'];
+    return new Tokenizer(
+      parseJson(json, 'tokenizer.json'),
+      optionalJson('tokenizer_config.json'),
+      optionalJson('generation_config.json'),
+      template === undefined ? undefined : textOf(template),
+    );
   }
 
   /**
@@ -105,10 +136,13 @@ export class Tokenizer {
    * undefined when the program embeds no tokenizer.
    */
   static fromModule(module: NamedDataSource): Tokenizer | undefined {
-    const json = module.namedData('tokenizer.json');
-    if (!json) return undefined;
-    const config = module.namedData('tokenizer_config.json');
-    return Tokenizer.fromFiles({ 'tokenizer.json': json, ...(config ? { 'tokenizer_config.json': config } : {}) });
+    if (!module.namedData('tokenizer.json')) return undefined;
+    const files: Partial<Record<keyof TokenizerFiles, Uint8Array>> = {};
+    for (const key of TOKENIZER_FILE_KEYS) {
+      const bytes = module.namedData(key);
+      if (bytes) files[key] = bytes;
+    }
+    return Tokenizer.fromFiles(files as TokenizerFiles);
   }
 
   encode(text: string, options: EncodeOptions = {}): number[] {
@@ -128,10 +162,10 @@ export class Tokenizer {
   /** Renders the conversation with the tokenizer's chat template, as transformers does. */
   applyChatTemplate(messages: readonly ChatMessage[], options: ChatTemplateOptions = {}): string {
     if (!this.template) {
-      const text = chatTemplateText(this.config);
+      const text = chatTemplateText(this.config) ?? this.chatTemplateFile;
       if (!text) {
         throw new InvalidArgumentError('messages', 'this tokenizer has no chat_template', {
-          hint: 'pass a prompt instead of messages, or use a tokenizer_config.json with a chat_template',
+          hint: 'pass a prompt instead of messages, or give a tokenizer_config.json with a chat_template (or chat_template.jinja)',
         });
       }
       this.template = new Template(text);
