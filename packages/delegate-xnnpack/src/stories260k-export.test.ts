@@ -88,4 +88,16 @@ describe.skipIf(!checkpoint || !reference)('stories260K through the XNNPACK reci
     expect(result.maxDifference).toBeLessThan(1e-2);
     expect(result.argmaxMismatches).toBe(0);
   });
+
+  it('with a dynamic sequence length: xnnpack reproduces xnnpack_dynamic (multi-token prefill) within 1e-4, xnnpack_q8 the q8 single-token steps within 1e-2', async () => {
+    const dynamic = exportProgram(await AutoModelForCausalLM.fromPretrained(checkpoint!), { sequenceLength: { max: 127 } });
+    const fp32 = await toExecutorch(dynamic, { recipe: 'xnnpack', recipes: xnnpackRecipes() });
+    const fp32Result = await compareWithReference(fp32.bytes, 'xnnpack_dynamic');
+    expect(fp32Result.maxDifference).toBeLessThan(1e-4);
+    expect(fp32Result.argmaxMismatches).toBe(0);
+    const q8 = await toExecutorch(dynamic, { recipe: 'xnnpack_q8', recipes: xnnpackRecipes() });
+    const q8Result = await compareWithReference(q8.bytes, 'xnnpack_q8_static');
+    expect(q8Result.maxDifference).toBeLessThan(1e-2);
+    expect(q8Result.argmaxMismatches).toBe(0);
+  });
 });
