@@ -48,9 +48,13 @@ function reinplace(program: ExportedProgram, graph: Graph, registry: OperatorReg
   });
 }
 
-/** Whether a functional argument the out variant drops is harmless to drop (None or its default). */
-function isDefaultOrNone(value: Argument, schema: ArgumentSchema): boolean {
+/**
+ * Whether a functional argument the out variant drops is harmless to drop: None, its default, or
+ * a `dtype` the out tensor carries (`_to_copy(x, dtype=…)` → `_to_copy.out` into a tensor of it).
+ */
+function isDefaultOrNone(value: Argument, schema: ArgumentSchema, outputs: readonly TensorMeta[]): boolean {
   if (value.kind === 'none') return true;
+  if (value.kind === 'dtype' && schema.name === 'dtype' && outputs.length === 1 && outputs[0]!.dtype === value.value) return true;
   const fallback = defaultArgument(schema);
   return fallback !== undefined && JSON.stringify(value) === JSON.stringify(fallback);
 }
@@ -93,7 +97,7 @@ function convertToOut(program: ExportedProgram, graph: Graph, registry: Operator
       throw new ExecutionError(`${def.outVariant} needs argument '${arg.name}', which ${node.target} does not have`);
     });
     for (const [name, value] of byName) {
-      if (!outDef.schema.args.some((a) => a.name === name) && !isDefaultOrNone(value, def.schema.args.find((a) => a.name === name)!)) {
+      if (!outDef.schema.args.some((a) => a.name === name) && !isDefaultOrNone(value, def.schema.args.find((a) => a.name === name)!, tensors)) {
         throw new ExecutionError(`${node.name}: argument '${name}' of ${node.target} has no place in ${def.outVariant}`);
       }
     }
