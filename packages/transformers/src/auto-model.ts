@@ -110,8 +110,8 @@ function modelTokensOf(config: Readonly<Record<string, unknown>>): GenerationCon
 }
 
 function resolveDtype(requested: ModelDtype | 'auto' | undefined, config: Readonly<Record<string, unknown>>): ModelDtype {
-  if (requested !== undefined && requested !== 'auto') return requested;
   if (requested === undefined) return 'float32';
+  if (requested !== 'auto') return requested;
   const stored = String(config['dtype'] ?? config['torch_dtype'] ?? 'float32').replace(/^torch\./, '');
   return (MODEL_DTYPES as readonly string[]).includes(stored) ? (stored as ModelDtype) : 'float32';
 }

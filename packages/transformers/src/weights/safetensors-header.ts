@@ -40,6 +40,7 @@ export interface SafetensorsEntry {
   readonly byteLength: number;
 }
 
+/** A validated header: every tensor entry by name, and the free-form metadata. */
 export interface SafetensorsHeader {
   readonly entries: ReadonlyMap<string, SafetensorsEntry>;
   /** The optional `__metadata__` string map. */
