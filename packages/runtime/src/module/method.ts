@@ -6,9 +6,11 @@
  */
 
 import {
+  DeviceType,
   type ExecutionPlan,
   InvalidArgumentError,
   type OperatorRegistry,
+  PteFormatError,
   type PteProgram,
   type PteTensor,
   type RuntimeValue,
@@ -39,7 +41,17 @@ export class LoadedMethod {
     readonly delegates: readonly PreparedDelegate[],
   ) {
     this.meta = methodMetaOf(plan);
-    const arenas = plan.nonConstBufferSizes.slice(1).map((size) => new ArrayBuffer(size));
+    const arenas = plan.nonConstBufferSizes.slice(1).map((size, index) => {
+      const field = `${plan.name}.non_const_buffer_sizes[${index + 1}]`;
+      if (!Number.isSafeInteger(size) || size < 0) throw new PteFormatError(field, `${size} is not a valid byte size`);
+      const device = plan.nonConstBufferDevice?.find((entry) => entry.bufferIdx === index + 1);
+      if (device && device.deviceType !== DeviceType.CPU) {
+        throw new PteFormatError(field, `planned buffer ${index + 1} is placed on device type ${device.deviceType}; this runtime has CPU memory only`, {
+          hint: 'export for CPU',
+        });
+      }
+      return new ArrayBuffer(size);
+    });
     const methodValues = buildMethodValues(plan, { program, arenas, namedData });
     this.values = methodValues.values;
     this.chains = prepareSteps(plan, methodValues, registry, delegates);
