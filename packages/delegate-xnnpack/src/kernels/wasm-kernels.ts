@@ -7,7 +7,7 @@
 import { InvalidArgumentError } from '@etch/core';
 import { validateBatchMatmul, validateLinearCall, validateLinearWeights } from './linear-validation.js';
 import { WasmHeap } from './wasm-heap.js';
-import type { BatchMatmulShape, LinearWeights, PreparedLinear, Qd8Rows, XnnKernels, XnnKernelsImplementation } from './xnn-kernels.js';
+import type { BatchMatmulShape, LinearWeights, PreparedLinear, Qb4wLinearWeights, Qd8Rows, XnnKernels, XnnKernelsImplementation } from './xnn-kernels.js';
 
 /** The functions `assembly/index.ts` exports; arguments are byte addresses and element counts. */
 interface KernelExports {
@@ -16,7 +16,7 @@ interface KernelExports {
   linearF32(x: number, xStride: number, w: number, wStride: number, bias: number, y: number, yStride: number, m: number, k: number, n: number): void;
   quantizeQd8(x: number, xStride: number, m: number, k: number, q: number, qStride: number, parameters: number, minMaxScratch: number): void;
   linearQd8Qc8w(q: number, parameters: number, w: number, scales: number, bias: number, y: number, yStride: number, m: number, kPadded: number, n: number, sums: number): void;
-  linearQd8Qb4w(q: number, parameters: number, w: number, scales: number, bias: number, y: number, yStride: number, m: number, k: number, n: number, groupSize: number): void;
+  linearQd8Qb4w(q: number, parameters: number, w: number, scales: number, bias: number, y: number, yStride: number, m: number, k: number, n: number, groupSize: number, unpacked: number): void;
   batchMatmulF32(a: number, b: number, y: number, batch: number, m: number, k: number, n: number, transposeB: number): void;
 }
 
@@ -35,27 +35,47 @@ interface WasmLinear {
   readonly allocations: readonly number[];
 }
 
-type ScratchName = 'input' | 'second' | 'output' | 'quantized' | 'parameters' | 'small';
+type ScratchName = 'input' | 'second' | 'output' | 'quantized' | 'parameters' | 'small' | 'unpacked';
 
 function paddedColumns(columns: number): number {
   return Math.ceil(columns / INT8_COLUMN_MULTIPLE) * INT8_COLUMN_MULTIPLE;
 }
 
-/** Packs int8 values in [-8, 7] two per byte: per 32 inputs, byte j = (w[j] + 8) | (w[j + 16] + 8) << 4. */
-export function packQb4wRows(weights: Int8Array, rows: number, columns: number): Uint8Array {
-  const packed = new Uint8Array((rows * columns) / 2);
+/** 4-bit weights, their scales and bias in the layout `assembly/linear-qb4w.ts` reads. */
+export interface PackedQb4w {
+  readonly weights: Uint8Array;
+  readonly scales: Float32Array;
+  readonly bias: Float32Array | undefined;
+}
+
+/**
+ * Packs 4-bit weights for the WebAssembly kernel: channels in blocks of 4 (the last padded with
+ * zeros); per block and 32 inputs, 16 bytes per channel, byte j = (w[j] & 15) | (w[j + 16] & 15) << 4;
+ * scales per block as [groups][4]; bias per block as [4].
+ */
+export function packQb4w(weights: Qb4wLinearWeights): PackedQb4w {
+  const { outFeatures: rows, inFeatures: columns, groupSize } = weights;
+  const blocks = Math.ceil(rows / 4);
+  const groups = columns / groupSize;
+  const packed = new Uint8Array(blocks * 4 * (columns / 2));
+  const scales = new Float32Array(blocks * 4 * groups);
+  const bias = weights.bias ? new Float32Array(blocks * 4) : undefined;
   for (let row = 0; row < rows; row++) {
+    const block = row >> 2;
+    const channel = row & 3;
     const source = row * columns;
-    const target = (row * columns) / 2;
-    for (let chunk = 0; chunk < columns; chunk += 32) {
+    for (let chunk = 0; chunk < columns / 32; chunk++) {
+      const target = block * 2 * columns + chunk * 64 + channel * 16;
       for (let index = 0; index < 16; index++) {
-        const low = weights[source + chunk + index]! + 8;
-        const high = weights[source + chunk + index + 16]! + 8;
-        packed[target + chunk / 2 + index] = low | (high << 4);
+        const low = weights.weights[source + chunk * 32 + index]! & 15;
+        const high = weights.weights[source + chunk * 32 + 16 + index]! & 15;
+        packed[target + index] = low | (high << 4);
       }
     }
+    for (let group = 0; group < groups; group++) scales[(block * groups + group) * 4 + channel] = weights.scales[row * groups + group]!;
+    if (bias) bias[row] = weights.bias![row]!;
   }
-  return packed;
+  return { weights: packed, scales, bias };
 }
 
 /** Instantiates the kernels from a compiled module (`implementation` names its flavour). */
@@ -112,23 +132,27 @@ export async function instantiateWasmKernels(module: WebAssembly.Module, impleme
         allocations.push(address);
         return address;
       };
-      const biasAddress = weights.bias ? keep(allocateCopy(weights.bias)) : 0;
+      let biasAddress = 0;
       let weightsAddress: number;
       let scalesAddress = 0;
       let columns = inFeatures;
       let groupSize = inFeatures;
       if (weights.kind === 'f32') {
+        if (weights.bias) biasAddress = keep(allocateCopy(weights.bias));
         weightsAddress = keep(allocateCopy(weights.weights));
       } else if (weights.kind === 'qc8w') {
         columns = paddedColumns(inFeatures);
         const padded = new Int8Array(outFeatures * columns);
         for (let row = 0; row < outFeatures; row++) padded.set(weights.weights.subarray(row * inFeatures, (row + 1) * inFeatures), row * columns);
+        if (weights.bias) biasAddress = keep(allocateCopy(weights.bias));
         weightsAddress = keep(allocateCopy(padded));
         scalesAddress = keep(allocateCopy(weights.scales));
       } else {
         groupSize = weights.groupSize;
-        weightsAddress = keep(allocateCopy(packQb4wRows(weights.weights, outFeatures, inFeatures)));
-        scalesAddress = keep(allocateCopy(weights.scales));
+        const packed = packQb4w(weights);
+        if (packed.bias) biasAddress = keep(allocateCopy(packed.bias));
+        weightsAddress = keep(allocateCopy(packed.weights));
+        scalesAddress = keep(allocateCopy(packed.scales));
       }
       const prepared: PreparedLinear = { kind: weights.kind, outFeatures, inFeatures };
       layers.set(prepared, { weights: weights.kind, weightsAddress, scalesAddress, biasAddress, paddedColumns: columns, groupSize, allocations });
@@ -154,7 +178,8 @@ export async function instantiateWasmKernels(module: WebAssembly.Module, impleme
         const sums = scratchBuffer('second', 64);
         kernels.linearQd8Qc8w(quantized, parameters, layer.weightsAddress, layer.scalesAddress, layer.biasAddress, outputAddress, n, rows, stride, n, sums);
       } else {
-        kernels.linearQd8Qb4w(quantized, parameters, layer.weightsAddress, layer.scalesAddress, layer.biasAddress, outputAddress, n, rows, k, n, layer.groupSize);
+        const unpacked = scratchBuffer('unpacked', 8 * k);
+        kernels.linearQd8Qb4w(quantized, parameters, layer.weightsAddress, layer.scalesAddress, layer.biasAddress, outputAddress, n, rows, k, n, layer.groupSize, unpacked);
       }
       output.set(floatView(outputAddress, rows * n));
     },
