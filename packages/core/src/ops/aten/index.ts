@@ -6,6 +6,7 @@
 import type { OperatorDefinition } from '../definition.js';
 import { arithmeticOperators } from './arithmetic.js';
 import { attentionOperators } from './attention.js';
+import { bitwiseOperators } from './bitwise.js';
 import { comparisonOperators } from './comparison.js';
 import { concatOperators } from './concat.js';
 import { copyOperators } from './copy.js';
@@ -33,6 +34,7 @@ export function atenOperators(): OperatorDefinition[] {
   return [
     ...arithmeticOperators(),
     ...attentionOperators(),
+    ...bitwiseOperators(),
     ...comparisonOperators(),
     ...concatOperators(),
     ...copyOperators(),
