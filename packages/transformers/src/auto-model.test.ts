@@ -31,7 +31,8 @@ describe.skipIf(!stories)('AutoModelForCausalLM on stories260K', () => {
     expect(model.directory).toBe(stories);
     expect(model.bosTokenId).toBe(1);
     expect(model.eosTokenIds).toEqual([2]);
-    expect(model.cacheConfig).toEqual({ cacheImplementation: 'static', maxCacheLength: 128, maxBatchSize: 1 });
+    // No cache settings anywhere: the default, min(1024, max_position_embeddings = 512).
+    expect(model.cacheConfig).toEqual({ cacheImplementation: 'static', maxCacheLength: 512, maxBatchSize: 1 });
     expect(Object.keys(model.tokenizerFiles).sort()).toEqual(['special_tokens_map.json', 'tokenizer.json', 'tokenizer_config.json']);
     expect(model.tokenizerFiles['tokenizer.json']).toEqual(new Uint8Array(readFileSync(join(stories!, 'tokenizer.json'))));
     expect(events.at(-1)).toMatchObject({ stage: 'load', fraction: 1 });

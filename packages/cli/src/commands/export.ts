@@ -23,7 +23,7 @@ const usage = `Usage: etch export [--model DIR|HUB_ID] [--recipe NAME] [--max-ca
        etch export --list-recipes
 
 Loads the model with a static KV cache of --max-cache-len positions (default: the model's
-generation_config.json, else 128), exports forward(input_ids, cache_position) and writes an
+generation_config.json, else min(1024, its maximum positions)), exports forward(input_ids, cache_position) and writes an
 ExecuTorch program. --max-seq-len N > 1 makes the sequence length dynamic (prefill up to N
 tokens per call); the default is 1 token per call. Without --model, the built-in example model.`;
 

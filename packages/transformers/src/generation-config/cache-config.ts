@@ -10,8 +10,12 @@ import { z } from 'zod';
 import { configIssuesFrom } from '../config/config-issues.js';
 import type { CacheQuantization, ModelDtype, StaticCacheConfig } from '../model-contract.js';
 
-/** Cache length used when neither the caller nor generation_config.json gives one (capped by the model's positions). */
-export const DEFAULT_MAX_CACHE_LENGTH = 128;
+/**
+ * Cache length used when neither the caller nor generation_config.json gives one, capped by the
+ * model's positions: long enough for real prompts and chat templates (ExecuTorch's 128 is not),
+ * small enough that a default export of a large-context model stays modest in memory.
+ */
+export const DEFAULT_MAX_CACHE_LENGTH = 1024;
 /** Batch size used when neither the caller nor generation_config.json gives one. */
 export const DEFAULT_MAX_BATCH_SIZE = 1;
 

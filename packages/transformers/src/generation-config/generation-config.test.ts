@@ -17,8 +17,8 @@ function parse(json: unknown, overrides: Partial<GenerationConfigContext> = {}):
 }
 
 describe('GenerationConfig', () => {
-  it('defaults the cache to min(128, positions), batch 1, no dtype, no quantization', () => {
-    expect(parse({}).cacheConfig).toEqual({ cacheImplementation: 'static', maxCacheLength: 128, maxBatchSize: 1 });
+  it('defaults the cache to min(1024, positions), batch 1, no dtype, no quantization', () => {
+    expect(parse({}, { limits: { ...context.limits, maxPositions: 4096 } }).cacheConfig).toEqual({ cacheImplementation: 'static', maxCacheLength: 1024, maxBatchSize: 1 });
     expect(parse({}, { limits: { ...context.limits, maxPositions: 100 } }).cacheConfig.maxCacheLength).toBe(100);
   });
 
