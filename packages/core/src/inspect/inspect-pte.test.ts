@@ -115,6 +115,16 @@ describe('inspectPte against upstream layout summaries of the stories260K export
       );
       for (const [position, delegate] of (plan.delegates as Json[]).entries()) {
         expect(method.delegates[position]!.payloadMagic).toBe(delegate.xnnpack_header?.magic ?? null);
+        const header = delegate.xnnpack_header;
+        expect(method.delegates[position]!.payloadHeader).toEqual({
+          magic: header.magic,
+          headerLength: header.header_length,
+          flatbufferOffset: header.flatbuffer_offset,
+          flatbufferSize: header.flatbuffer_size,
+          flatbufferIdentifier: header.flatbuffer_identifier,
+          constantDataOffset: header.constant_data_offset,
+          constantDataSize: header.constant_data_size,
+        });
       }
       if (method.kind === 'constant') expect(method.constantValue).toEqual(expected.metadata[method.name]);
     });

@@ -11,6 +11,7 @@ import { readExtendedHeader } from '../pte/extended-header.js';
 import { operatorName, type EValue, type ExecutionPlan, type PteProgram } from '../pte/model.js';
 import { readPte, type ReadPteOptions } from '../pte/reader.js';
 import { elementSize, scalarTypeName } from '../scalar-type.js';
+import { readPayloadHeader } from './payload-header.js';
 import type {
   ArenaSummary,
   ByteUsage,
@@ -169,6 +170,7 @@ function methodSummary(program: PteProgram, plan: ExecutionPlan, segmentBase: nu
       payloadSize: payload.length,
       payloadFileOffset: inline ? (inlineOffsets[delegate.processed.index] ?? 0) : segmentBase + (segment?.offset ?? 0),
       payloadMagic: payloadMagic(payload),
+      payloadHeader: readPayloadHeader(payload),
       calls: delegateCalls.get(index) ?? 0,
       compileSpecs: delegate.compileSpecs.map((spec) => ({ key: spec.key, size: spec.value.length })),
     };

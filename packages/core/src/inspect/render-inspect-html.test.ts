@@ -17,6 +17,7 @@ describe('renderInspectHtml', () => {
     expect(html).toContain('arena 1: 425.1 KiB');
     expect(html.match(/<figure>/g)).toHaveLength(summary.methods.reduce((total, method) => total + (method.kind === 'method' ? method.arenas.length : 0), 0));
     expect(html).toContain('get_max_seq_len');
+    expect(html).toContain('XH00: XN01 flatbuffer 368 B + 0 B constants');
     expect(html).not.toMatch(/<script|src=|href="http/);
   });
 

@@ -5,7 +5,7 @@
  * and named data. Everything taken from the file is HTML-escaped.
  */
 
-import type { ArenaSummary, MethodSummary, PteSummary, SummaryValue, ValueSummary } from './summary.js';
+import type { ArenaSummary, DelegateSummary, MethodSummary, PteSummary, SummaryValue, ValueSummary } from './summary.js';
 
 const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
 
@@ -136,18 +136,25 @@ function operatorPicture(method: MethodSummary): string {
   return `<svg viewBox="0 0 900 ${entries.length * rowHeight}" width="900" height="${entries.length * rowHeight}" role="img" aria-label="kernel calls per operator">${rows}</svg>`;
 }
 
+/** `XH00: XN01 flatbuffer 368 B + 0 B constants`, or just the magic when there is no known header. */
+function payloadContents(delegate: DelegateSummary): string {
+  const header = delegate.payloadHeader;
+  if (!header) return delegate.payloadMagic ?? '';
+  return `${header.magic}: ${header.flatbufferIdentifier} flatbuffer ${formatBytes(header.flatbufferSize)} + ${formatBytes(header.constantDataSize)} constants`;
+}
+
 function methodSection(method: MethodSummary): string {
   const kinds = Object.entries(method.instructionKinds)
     .map(([kind, count]) => `${count} ${escapeHtml(kind)}`)
     .join(', ');
   const delegates = table(
-    ['#', 'backend', 'payload', 'size', 'magic', 'calls', 'compile specs'],
+    ['#', 'backend', 'payload', 'size', 'contents', 'calls', 'compile specs'],
     method.delegates.map((delegate) => [
       String(delegate.index),
       escapeHtml(delegate.id),
       `${delegate.location} ${delegate.dataIndex} @ ${delegate.payloadFileOffset}`,
       formatBytes(delegate.payloadSize),
-      escapeHtml(delegate.payloadMagic ?? ''),
+      escapeHtml(payloadContents(delegate)),
       String(delegate.calls),
       escapeHtml(delegate.compileSpecs.map((spec) => `${spec.key} (${spec.size} B)`).join(', ')),
     ]),

@@ -27,6 +27,18 @@ export interface ValueSummary {
   value?: SummaryValue;
 }
 
+/** The `XH00` (XNNPACK) / `VH00` (Vulkan) container header at the start of a payload. */
+export interface PayloadHeader {
+  magic: string;
+  headerLength: number;
+  flatbufferOffset: number;
+  flatbufferSize: number;
+  /** File identifier of the payload's flatbuffer (`XN01`, `VK00`). */
+  flatbufferIdentifier: string;
+  constantDataOffset: number;
+  constantDataSize: number;
+}
+
 /** One `BackendDelegate` of a method and where its payload lives. */
 export interface DelegateSummary {
   index: number;
@@ -39,6 +51,8 @@ export interface DelegateSummary {
   payloadFileOffset: number;
   /** ASCII magic at payload bytes 4..8 (`XH00`, `VH00`, `MP00`), when printable. */
   payloadMagic: string | null;
+  /** The payload's container header, for XNNPACK and Vulkan payloads. */
+  payloadHeader: PayloadHeader | null;
   /** DelegateCall instructions that use it. */
   calls: number;
   compileSpecs: { key: string; size: number }[];
