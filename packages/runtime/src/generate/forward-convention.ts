@@ -11,6 +11,7 @@ import { InvalidArgumentError, type RuntimeValue, ScalarType, Tensor } from '@et
 import type { MethodMeta, TensorInfo } from '../module/method-meta.js';
 import type { GenerationSettings } from './generation-settings.js';
 
+/** How to build forward's inputs and read its logits. */
 export interface ForwardConvention {
   /** Most tokens one call accepts (1 for static single-token programs). */
   readonly maxTokensPerCall: number;

@@ -16,8 +16,10 @@ import { generationSettings } from './generation-settings.js';
 import { Sampler, type SamplingOptions } from './sampler.js';
 import { yieldToEventLoop } from './yield-to-event-loop.js';
 
+/** Why generation ended. */
 export type StopReason = 'eos' | 'max-new-tokens' | 'cache-full' | 'stop-string' | 'aborted';
 
+/** Where generation's warnings go. */
 export interface GenerateLogger {
   warn(message: string): void;
 }
@@ -42,6 +44,7 @@ export interface IgnoredCacheOptions {
 
 const IGNORED_CACHE_OPTIONS = ['cacheImplementation', 'cacheConfig', 'maxCacheLength', 'maxCacheLen', 'useCache', 'cacheDtype'] as const;
 
+/** Options of `generate` and `generateStream`. */
 export interface GenerateOptions extends SamplingOptions, IgnoredCacheOptions {
   /** Defaults to the tokenizer embedded in the program's named data, if any. */
   tokenizer?: Tokenizer;
@@ -57,6 +60,8 @@ export interface GenerateOptions extends SamplingOptions, IgnoredCacheOptions {
   maxTotalTokens?: number;
   /** Strings that end generation; the returned text stops before the first one. */
   stop?: string | readonly string[];
+  /** Keep generating past EOS ids (as transformers' `generate(eos_token_id=None)` does). */
+  ignoreEos?: boolean;
   signal?: AbortSignal;
   /** Called with the prompt's ids before the first forward call. */
   onPrompt?: (promptIds: readonly number[]) => void;
@@ -70,6 +75,7 @@ export interface GenerateOptions extends SamplingOptions, IgnoredCacheOptions {
   method?: string;
 }
 
+/** Timings of one generation. */
 export interface GenerateStats {
   /** Time to first token, prefill included. */
   readonly ttftMs: number;
@@ -79,6 +85,7 @@ export interface GenerateStats {
   readonly totalMs: number;
 }
 
+/** The outcome of one generation. */
 export interface GenerateResult {
   readonly promptIds: number[];
   /** Generated ids, an EOS id included when generation stopped on it. */
@@ -153,7 +160,7 @@ export async function* generateStream(module: Module, options: GenerateOptions):
     throw new InvalidArgumentError('maxTotalTokens', `must be ≥ 0, got ${options.maxTotalTokens}`);
   }
   const maxNewTokens = Math.min(options.maxNewTokens ?? Number.POSITIVE_INFINITY, (options.maxTotalTokens ?? Number.POSITIVE_INFINITY) - promptIds.length);
-  const eosIds = new Set(settings.eosIds ?? tokenizer?.eosTokenIds ?? []);
+  const eosIds = new Set(options.ignoreEos ? [] : (settings.eosIds ?? tokenizer?.eosTokenIds ?? []));
   const stopStrings = stopStringsOf(options.stop);
   if (stopStrings.length > 0 && !tokenizer) throw new InvalidArgumentError('stop', 'stop strings need a tokenizer');
   const longestStop = Math.max(0, ...stopStrings.map((value) => value.length));

@@ -8,6 +8,7 @@
 import { InvalidArgumentError, Tensor } from '@etch/core';
 import type { MetadataValue } from '../module/metadata.js';
 
+/** The runner metadata generation uses; undefined where the program has no getter. */
 export interface GenerationSettings {
   readonly maxSeqLen: number | undefined;
   readonly maxContextLen: number | undefined;

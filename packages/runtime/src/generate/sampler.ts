@@ -7,6 +7,7 @@
 
 import { InvalidArgumentError } from '@etch/core';
 
+/** How the next token is chosen from the logits. */
 export interface SamplingOptions {
   /** 0 (default) is greedy. */
   temperature?: number;
@@ -37,6 +38,7 @@ export function argmax(values: Float32Array): number {
   return best;
 }
 
+/** Chooses tokens from logits rows, reusing its buffers. */
 export class Sampler {
   private readonly temperature: number;
   private readonly topK: number;

@@ -14,8 +14,10 @@ import {
   scalarTypeName,
 } from '@etch/core';
 
+/** A tensor's shape dynamism: fixed, resizable up to its declared sizes, or unbounded. */
 export type Dynamism = 'static' | 'dynamic-bound' | 'dynamic-unbound';
 
+/** A tensor input or output of a method. */
 export interface TensorInfo {
   readonly kind: 'tensor';
   readonly dtype: ScalarType;
@@ -31,12 +33,15 @@ export interface TensorInfo {
   readonly nbytes: number;
 }
 
+/** A non-tensor input or output of a method. */
 export interface ScalarInfo {
   readonly kind: 'int' | 'double' | 'bool' | 'string' | 'none' | 'list';
 }
 
+/** An input or output of a method. */
 export type ValueInfo = TensorInfo | ScalarInfo;
 
+/** Everything `Module.methodMeta` tells about a method. */
 export interface MethodMeta {
   readonly name: string;
   readonly inputs: readonly ValueInfo[];

@@ -17,6 +17,7 @@ export interface ListSource {
   readonly itemIndices: Int32Array;
 }
 
+/** A method's values table and the list values it holds. */
 export interface MethodValues {
   readonly values: RuntimeValue[];
   /** For each list-typed value index, where its items come from. */

@@ -28,6 +28,7 @@ import type { Step } from './steps.js';
 /** A value a caller may pass as a method input. */
 export type MethodInput = Tensor | number | boolean | bigint | string | null;
 
+/** A method ready to execute, with its own arenas and values. */
 export class LoadedMethod {
   readonly meta: MethodMeta;
   private readonly values: RuntimeValue[];

@@ -33,6 +33,7 @@ export interface LoadProgress {
   readonly total: number;
 }
 
+/** Options of `Module.load`. */
 export interface ModuleLoadOptions {
   /** Runtime halves of the delegates the program uses (`XnnpackBackend`, …). */
   backends?: readonly RuntimeBackend[];
@@ -43,11 +44,13 @@ export interface ModuleLoadOptions {
   onProgress?: (progress: LoadProgress) => void;
 }
 
+/** Options of `Module.fromProgram`: `.ptd` contents come as named entries instead of files. */
 export interface ModuleFromProgramOptions extends Omit<ModuleLoadOptions, 'dataFiles'> {
   /** Named data beyond the program's own (the entries of `.ptd` files). */
   namedData?: Iterable<NamedEntry>;
 }
 
+/** A loaded program: its methods, metadata and named data. */
 export class Module {
   private constructor(
     /** The decoded program. */

@@ -21,6 +21,7 @@ export interface ArgumentRefresh {
   readonly lists: readonly ListSource[];
 }
 
+/** A KernelCall with its operator and argument array. */
 export interface KernelStep extends ArgumentRefresh {
   readonly kind: typeof StepKind.kernel;
   /** `aten::add.out`, for errors. */
@@ -33,6 +34,7 @@ export interface KernelStep extends ArgumentRefresh {
   readonly resultIsList: boolean;
 }
 
+/** A DelegateCall with its backend and initialized handle. */
 export interface DelegateStep extends ArgumentRefresh {
   readonly kind: typeof StepKind.delegate;
   readonly label: string;
@@ -40,21 +42,25 @@ export interface DelegateStep extends ArgumentRefresh {
   readonly handle: unknown;
 }
 
+/** A MoveCall: `values[to] = values[from]`. */
 export interface MoveStep {
   readonly kind: typeof StepKind.move;
   readonly from: number;
   readonly to: number;
 }
 
+/** A JumpFalseCall: go to `destination` unless `values[condition]` is true. */
 export interface JumpFalseStep {
   readonly kind: typeof StepKind.jumpFalse;
   readonly condition: number;
   readonly destination: number;
 }
 
+/** A FreeCall. */
 export interface FreeStep {
   readonly kind: typeof StepKind.free;
   readonly index: number;
 }
 
+/** One prepared instruction. */
 export type Step = KernelStep | DelegateStep | MoveStep | JumpFalseStep | FreeStep;

@@ -13,6 +13,7 @@ import { IncrementalDecoder } from './incremental-decoder.js';
 /** Tokenizer file contents: the JSON text or its UTF-8 bytes. */
 export type TokenizerFileContents = Uint8Array | string;
 
+/** Tokenizer files by their Hugging Face names. */
 export interface TokenizerFiles {
   'tokenizer.json': TokenizerFileContents;
   'tokenizer_config.json'?: TokenizerFileContents;
@@ -30,21 +31,25 @@ export interface NamedDataSource {
   namedData(key: string): Uint8Array | undefined;
 }
 
+/** One turn of a conversation, as chat templates expect it. */
 export interface ChatMessage {
   role: string;
   content: string;
 }
 
+/** Options of `Tokenizer.encode`. */
 export interface EncodeOptions {
   /** Add BOS/EOS as the tokenizer's post-processor says (default true, as in transformers). */
   addSpecialTokens?: boolean;
 }
 
+/** Options of `Tokenizer.decode`. */
 export interface DecodeOptions {
   /** Leave out special tokens such as `<s>` (default false). */
   skipSpecialTokens?: boolean;
 }
 
+/** Options of `Tokenizer.applyChatTemplate`. */
 export interface ChatTemplateOptions {
   /** End with the tokens that start an assistant turn (default true). */
   addGenerationPrompt?: boolean;
@@ -94,6 +99,7 @@ function chatTemplateText(config: JsonObject): string | undefined {
   return undefined;
 }
 
+/** A Hugging Face tokenizer with the special tokens and chat template generation needs. */
 export class Tokenizer {
   private readonly tokenizer: HuggingFaceTokenizer;
   private readonly config: JsonObject;
