@@ -19,11 +19,13 @@ import { TextStreamer } from '../text-streamer.js';
 
 const usage = `Usage: etch generate FILE.pte (--prompt TEXT | --chat TEXT | --prompt-ids 1,2,3)
                      [--tokenizer DIR] [--max-new-tokens N | --steps N] [--temperature T]
-                     [--top-k K] [--top-p P] [--seed S] [--json] [--dump-logits OUT.f32]
+                     [--top-k K] [--top-p P] [--seed S] [--ignore-eos] [--json]
+                     [--dump-logits OUT.f32]
 
 Streams the prompt and the generated text to stdout. --chat wraps TEXT as a user message in the
 model's chat template. --steps N stops when N positions are filled, counting the prompt, as
-llama2.c's run.c -n does. --temperature 0 (the default) is greedy. --json prints
+llama2.c's run.c -n does. --temperature 0 (the default) is greedy. --ignore-eos keeps going
+past end-of-sequence tokens. --json prints
 { promptIds, generatedIds, text, stopReason, stats }. --dump-logits writes float32 little-endian
 [generatedIds.length, vocab]: row i holds the logits generated token i was chosen from.`;
 
@@ -64,6 +66,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     'top-k': { type: 'string' },
     'top-p': { type: 'string' },
     seed: { type: 'string' },
+    'ignore-eos': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     'dump-logits': { type: 'string' },
   });
@@ -101,6 +104,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
       ...(values['top-k'] !== undefined ? { topK: integerFlag('top-k', values['top-k'], { min: 1 })! } : {}),
       ...(values['top-p'] !== undefined ? { topP: numberFlag('top-p', values['top-p'], { min: 0, max: 1 })! } : {}),
       ...(values.seed !== undefined ? { seed: integerFlag('seed', values.seed)! } : {}),
+      ignoreEos: values['ignore-eos'],
       returnLogits: values['dump-logits'] !== undefined,
       signal: abort.signal,
       onPrompt: (ids) => streamer?.start(ids),
