@@ -7,3 +7,4 @@ export * from './summary.js';
 export { inspectPte } from './inspect-pte.js';
 export { renderInspectHtml } from './render-inspect-html.js';
 export { readPayloadHeader } from './payload-header.js';
+export { renderInspectText } from './render-inspect-text.js';

@@ -5,24 +5,13 @@
  * and named data. Everything taken from the file is HTML-escaped.
  */
 
+import { formatBytes } from './format-bytes.js';
 import type { ArenaSummary, DelegateSummary, MethodSummary, PteSummary, SummaryValue, ValueSummary } from './summary.js';
 
 const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
 }
 
 /** One colour per kind of content, shared by the byte-usage bar and the file map. */
