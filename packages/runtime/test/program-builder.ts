@@ -15,8 +15,9 @@ import {
 } from '@etch/core';
 
 export interface TensorValueOptions {
-  /** Offset in planned buffer 1; omit for an unplanned tensor. */
+  /** Offset in planned buffer `memoryId` (default 1); omit for an unplanned tensor. */
   memoryOffset?: number;
+  memoryId?: number;
   dynamic?: boolean;
   dataBufferIdx?: number;
 }
@@ -29,7 +30,7 @@ export function tensorValue(scalarType: ScalarType, sizes: number[], options: Te
     dimOrder: sizes.map((_, i) => i),
     requiresGrad: false,
     dataBufferIdx: options.dataBufferIdx ?? 0,
-    allocationInfo: options.memoryOffset === undefined ? null : { memoryId: 1, memoryOffset: options.memoryOffset },
+    allocationInfo: options.memoryOffset === undefined ? null : { memoryId: options.memoryId ?? 1, memoryOffset: options.memoryOffset },
     layout: 0,
     shapeDynamism: options.dynamic ? TensorShapeDynamism.DYNAMIC_BOUND : TensorShapeDynamism.STATIC,
     extraTensorInfo: null,

@@ -85,6 +85,44 @@ describe('mutable buffers', () => {
   });
 });
 
+describe('shared memory arenas', () => {
+  // accumulate: shared += x; read: out = shared · x. The shared buffer is memory_id 2 in both.
+  const twoMethods = program([
+    plan({
+      name: 'accumulate',
+      values: [tensorValue(ScalarType.FLOAT, [2], { memoryOffset: 0 }), tensorValue(ScalarType.FLOAT, [2], { memoryId: 2, memoryOffset: 0 }), intValue(1)],
+      inputs: [0],
+      outputs: [1],
+      operators: [add],
+      plannedBytes: [16, 16],
+      instructions: [{ kind: 'KernelCall', opIndex: 0, args: [1, 0, 2, 1, 1] }],
+    }),
+    plan({
+      name: 'read',
+      values: [
+        tensorValue(ScalarType.FLOAT, [2], { memoryOffset: 0 }),
+        tensorValue(ScalarType.FLOAT, [2], { memoryId: 2, memoryOffset: 0 }),
+        tensorValue(ScalarType.FLOAT, [2], { memoryOffset: 16 }),
+      ],
+      inputs: [0],
+      outputs: [2],
+      operators: [mul],
+      plannedBytes: [32, 16],
+      instructions: [{ kind: 'KernelCall', opIndex: 0, args: [1, 0, 2, 2] }],
+    }),
+  ]);
+
+  it('share buffers from memory_id 2 on between methods when asked, like ExecuTorch', async () => {
+    const shared = await Module.fromProgram(twoMethods, { shareMemoryArenas: true });
+    shared.execute('accumulate', [floats([1, 2])]);
+    shared.execute('accumulate', [floats([1, 2])]);
+    expect(floatValues(shared.execute('read', [floats([10, 10])])[0])).toEqual([20, 40]);
+    const separate = await Module.fromProgram(twoMethods);
+    separate.execute('accumulate', [floats([1, 2])]);
+    expect(floatValues(separate.execute('read', [floats([10, 10])])[0])).toEqual([0, 0]);
+  });
+});
+
 describe('delegates', () => {
   const payload = new TextEncoder().encode('scale=3');
   // values: 0 x (input, unplanned), 1 y (delegate output, planned)

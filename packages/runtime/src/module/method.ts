@@ -40,6 +40,8 @@ export class LoadedMethod {
     namedData: MergedNamedData,
     registry: OperatorRegistry,
     readonly delegates: readonly PreparedDelegate[],
+    /** Arenas shared with other methods, by arena index (memory_id − 1); others are allocated here. */
+    sharedArenas: readonly (ArrayBuffer | undefined)[] = [],
   ) {
     this.meta = methodMetaOf(plan);
     const arenas = plan.nonConstBufferSizes.slice(1).map((size, index) => {
@@ -51,7 +53,7 @@ export class LoadedMethod {
           hint: 'export for CPU',
         });
       }
-      return new ArrayBuffer(size);
+      return sharedArenas[index] ?? new ArrayBuffer(size);
     });
     const methodValues = buildMethodValues(plan, { program, arenas, namedData });
     this.values = methodValues.values;

@@ -42,6 +42,23 @@ export interface ModuleLoadOptions {
   /** Operators beyond core's, for programs that call custom kernels. */
   operators?: readonly OperatorDefinition[];
   onProgress?: (progress: LoadProgress) => void;
+  /**
+   * Back each planned buffer after the first (memory_id ≥ 2) with one allocation shared by all
+   * methods, as ExecuTorch's `Module(share_memory_arenas=true)` does for multi-method LLM exports
+   * whose methods share their KV cache there. Default false: every method owns its buffers.
+   */
+  shareMemoryArenas?: boolean;
+}
+
+/** One buffer per planned-buffer index ≥ 1, sized for the largest method's need. */
+function sharedArenasOf(program: PteProgram): ArrayBuffer[] {
+  const sizes: number[] = [];
+  for (const plan of program.executionPlans) {
+    plan.nonConstBufferSizes.slice(2).forEach((size, offset) => {
+      sizes[offset + 1] = Math.max(sizes[offset + 1] ?? 0, size);
+    });
+  }
+  return sizes.map((size) => new ArrayBuffer(size));
 }
 
 /** Options of `Module.fromProgram`: `.ptd` contents come as named entries instead of files. */
@@ -81,12 +98,13 @@ export class Module {
     const namedData = new MergedNamedData([programNamedData(program), options.namedData ?? []]);
     const methods = new Map<string, LoadedMethod>();
     const plans = program.executionPlans;
+    const sharedArenas = options.shareMemoryArenas ? sharedArenasOf(program) : [];
     try {
       for (let index = 0; index < plans.length; index++) {
         const plan = plans[index]!;
         const delegates = await initDelegates(program, plan, options.backends ?? [], namedData);
         try {
-          methods.set(plan.name, new LoadedMethod(plan, program, namedData, registry, delegates));
+          methods.set(plan.name, new LoadedMethod(plan, program, namedData, registry, delegates, sharedArenas));
         } catch (error) {
           for (const delegate of delegates) delegate.backend.destroy?.(delegate.handle);
           throw error;
