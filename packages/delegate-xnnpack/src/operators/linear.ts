@@ -8,11 +8,14 @@
  *   W' = dequantize_per_channel(Wq, scales, None, 0, qmin, qmax, int8)  |  dequantize_per_channel_group(…, group_size)
  *   y = linear(x', W', bias)
  *
- * whose nodes the linear absorbs and lowers as convert (fp32 → qdint8) + fully connected.
+ * whose nodes the linear absorbs and lowers as convert (fp32 → qdint8) + fully connected. An fp32
+ * weight stored [in, out] and transposed in the graph (GPT-2's Conv1D) is absorbed too and
+ * lowered as a fully connected layer with transposed weights.
  */
 
 import type { Node, NodeArgument } from '@etch/core';
 import { type SupportContext, numberOf } from '../partition/support-context.js';
+import { FLAG_TRANSPOSE_WEIGHTS } from '../format/xnn-graph.js';
 import type { XnnGraphBuilder } from '../lower/xnn-graph-builder.js';
 import { type Support, type XnnpackOperator, declined } from './operator.js';
 
@@ -80,6 +83,17 @@ function weightPattern(arg: NodeArgument, linear: Node, context: SupportContext)
   return `weight comes from ${node.target}`;
 }
 
+/** The [in, out] constant behind `transpose(W, 0, 1)` / `permute(W, [1, 0])` used only by this linear. */
+function transposedConstant(arg: NodeArgument, linear: Node, context: SupportContext): { weight: NodeArgument; node: Node } | undefined {
+  const node = context.producer(arg);
+  const source = node?.args[0];
+  if (!node || source?.kind !== 'node' || !context.isConstant(source) || !context.isFloatTensor(source) || context.rank(source) !== 2) return undefined;
+  const swapsAxes =
+    (node.target === 'aten::transpose_copy.int' && new Set([numberOf(node.args[1]), numberOf(node.args[2])]).size === 2 && [0, 1, -1, -2].includes(numberOf(node.args[1])!) && [0, 1, -1, -2].includes(numberOf(node.args[2])!)) ||
+    (node.target === 'aten::permute_copy' && node.args[1]?.kind === 'list' && JSON.stringify(node.args[1].items.map((item) => numberOf(item))) === '[1,0]');
+  return swapsAxes && onlyUsedBy(node, [linear], context) ? { weight: source, node } : undefined;
+}
+
 function checkLinear(node: Node, context: SupportContext): Support {
   const [input, weight, bias] = node.args;
   if (!context.producesFloat(node)) return declined('output is not fp32');
@@ -90,6 +104,8 @@ function checkLinear(node: Node, context: SupportContext): Support {
     if (!context.isFloatTensor(input)) return declined('input is not fp32');
     return { supported: true };
   }
+  const transposed = transposedConstant(weight, node, context);
+  if (transposed) return context.isFloatTensor(input) ? { supported: true, absorbs: [transposed.node] } : declined('input is not fp32');
   const activation = activationPattern(input, node, context);
   if (typeof activation === 'string') return declined(`dynamically quantized linear: ${activation}`);
   const weights = weightPattern(weight, node, context);
@@ -102,6 +118,11 @@ function lowerLinear(node: Node, builder: XnnGraphBuilder, context: SupportConte
   const biasId = bias.kind === 'node' ? builder.valueOf(bias) : 0xffffffff;
   if (context.isConstant(weight)) {
     builder.add({ kind: 'FullyConnected', input1Id: builder.valueOf(input), filterId: builder.valueOf(weight), biasId, outputId: builder.result(node), flags: 0 });
+    return;
+  }
+  const transposed = transposedConstant(weight, node, context);
+  if (transposed) {
+    builder.add({ kind: 'FullyConnected', input1Id: builder.valueOf(input), filterId: builder.valueOf(transposed.weight), biasId, outputId: builder.result(node), flags: FLAG_TRANSPOSE_WEIGHTS });
     return;
   }
   const activation = activationPattern(input, node, context) as ActivationPattern;

@@ -3,10 +3,11 @@
  * quantized linear also claims its quantize/dequantize producers), groups the taken nodes into
  * convex partitions with core's `groupPartitions`, and reports every node it left, and why. A
  * quantization pattern that grouping splits across partitions is left whole to portable kernels
- * (and grouping reruns), because its parts cannot be lowered apart.
+ * (and grouping reruns), because its parts cannot be lowered apart. Nodes that compute only
+ * from constants are left too: the export folds them into constants.
  */
 
-import { type Node, type PartitionDiagnostic, type PartitionResult, type ExportedProgram, groupPartitions } from '@etch/core';
+import { type ExportedProgram, type Node, type PartitionDiagnostic, type PartitionResult, groupPartitions, referencedNodes } from '@etch/core';
 import type { XnnpackOperator } from '../operators/operator.js';
 import { SupportContext } from './support-context.js';
 
@@ -22,8 +23,15 @@ export function partitionForXnnpack(program: ExportedProgram, operators: Readonl
   const taken = new Set<number>();
   const patterns = new Map<number, readonly Node[]>();
   const excluded = new Set(options.exclude ?? []);
+  const constantOnly = new Set<number>();
   for (const node of program.graph.nodes) {
     if (node.kind !== 'call') continue;
+    const inputs = node.args.flatMap((arg) => [...referencedNodes(arg)]);
+    if (inputs.every((input) => context.isConstant(input) || constantOnly.has(input.node))) {
+      constantOnly.add(node.id);
+      if (operators.has(node.target!)) diagnostics.push({ node: node.name, op: node.target!, reason: 'computes only from constants (folded at export)' });
+      continue;
+    }
     const operator = operators.get(node.target!);
     if (!operator) continue;
     if (excluded.has(node.target!)) {
@@ -42,11 +50,14 @@ export function partitionForXnnpack(program: ExportedProgram, operators: Readonl
     }
   }
   for (const node of program.graph.nodes) {
-    if (node.kind === 'call' && !taken.has(node.id) && !operators.has(node.target!)) {
+    if (node.kind === 'call' && !taken.has(node.id) && !constantOnly.has(node.id) && !operators.has(node.target!)) {
       const reason = node.target!.startsWith('quantized_decomposed::') ? 'taken only inside a dynamically quantized linear pattern' : 'XNNPACK has no rule for this operator';
       diagnostics.push({ node: node.name, op: node.target!, reason });
     }
   }
+  // A constant-only node a linear absorbed (a transposed weight) is not left after all.
+  const left = diagnostics.filter((diagnostic) => !program.graph.nodes.some((node) => node.name === diagnostic.node && taken.has(node.id)));
+  diagnostics.splice(0, diagnostics.length, ...left);
   for (;;) {
     const tags = groupPartitions(program.graph, (node) => taken.has(node.id));
     const split = [...patterns].find(([anchor, members]) => members.some((member) => tags.get(member.id) !== tags.get(anchor)));
