@@ -74,6 +74,7 @@ export interface ArenaSummary {
   usedBytes: number;
 }
 
+/** One execution plan: a method, or a constant method (metadata getter). */
 export interface MethodSummary {
   name: string;
   /** `constant`: no instructions, no inputs — a metadata getter such as `get_max_seq_len`. */
@@ -100,6 +101,7 @@ export interface MethodSummary {
 /** What a segment holds, from the references to it. */
 export type SegmentRole = 'constant' | 'mutable-data' | 'delegate' | 'named-data' | 'unreferenced';
 
+/** One entry of `Program.segments`, where it sits in the file and what references it. */
 export interface SegmentSummary {
   index: number;
   offset: number;
@@ -117,6 +119,7 @@ export interface ByteUsage {
   bytes: number;
 }
 
+/** Everything `etch inspect` reports about a `.pte`. */
 export interface PteSummary {
   source: string | null;
   fileSize: number;

@@ -23,7 +23,7 @@ export interface FlatBufferReaderLimits {
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
-/** The bytes being decoded, the file name for messages, and the work left. */
+/** The bytes being decoded, the file name for messages, and the work left; hands out `Table`s. */
 export class FlatBufferReader {
   readonly bytes: Uint8Array;
   readonly view: DataView;

@@ -36,6 +36,7 @@ export interface PtdTensorMetadata {
   offset: number;
 }
 
+/** A decoded `.ptd`: its segments and what names them, in either table layout. */
 export interface PtdFile {
   schema: PtdSchema;
   version: number;

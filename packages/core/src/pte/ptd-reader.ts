@@ -17,6 +17,7 @@ const HEADER_OFFSET = 8;
 /** magic + length + four uint64 fields. */
 export const FLAT_TENSOR_HEADER_LENGTH = 40;
 
+/** Options for `readPtd`. */
 export interface ReadPtdOptions {
   /** File name used in error messages. */
   source?: string;

@@ -38,6 +38,7 @@ function isDefault(field: FieldValue): boolean {
   return field.type === 'float64' ? Object.is(field.value, 0) : field.value === 0 || field.value === 0n;
 }
 
+/** Writes tables into one Builder, sharing vtables across them per the chosen policy. */
 export class TableBuilder {
   private readonly vtables = new Map<string, number>();
 

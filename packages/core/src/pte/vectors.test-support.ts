@@ -48,6 +48,7 @@ export function readVector(vector: Vector): Uint8Array {
   return new Uint8Array(readFileSync(vector.path));
 }
 
+/** A flatc JSON decode from disk (see `parseFlatcJson`). */
 export function readFlatcJson(path: string): Record<string, FlatcJsonValue> {
   return parseFlatcJson(readFileSync(path, 'utf8')) as Record<string, FlatcJsonValue>;
 }
