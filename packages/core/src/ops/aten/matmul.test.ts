@@ -82,6 +82,32 @@ describe('matrix products', () => {
     expect([...vector.data]).toEqual([4, 7]);
   });
 
+  it('register-blocked tiles and their leftover rows and columns match a naive product', () => {
+    const rows = 9;
+    const inner = 5;
+    const columns = 7;
+    const left = f32([rows, inner], Array.from({ length: rows * inner }, (_, i) => Math.sin(i)));
+    const right = f32([inner, columns], Array.from({ length: inner * columns }, (_, i) => Math.cos(i * 0.3)));
+    const rightTransposed = f32([columns, inner], Array.from({ length: inner * columns }, (_, i) => right.data[(i % inner) * columns + Math.floor(i / inner)] as number));
+    const bias = f32([columns], Array.from({ length: columns }, (_, i) => i - 3));
+    const naive = (row: number, column: number) => {
+      let sum = 0;
+      for (let k = 0; k < inner; k++) sum += (left.data[row * inner + k] as number) * (right.data[k * columns + column] as number);
+      return sum;
+    };
+    const product = run('aten::mm', left, right);
+    const affine = run('aten::addmm', bias, left, right, 0.5, 2);
+    const linear = run('aten::linear', left, rightTransposed, bias);
+    for (let row = 0; row < rows; row++) {
+      for (let column = 0; column < columns; column++) {
+        const at = row * columns + column;
+        expect(product.data[at]).toBe(Math.fround(naive(row, column)));
+        expect(affine.data[at]).toBe(Math.fround(2 * naive(row, column) + 0.5 * (column - 3)));
+        expect(linear.data[at]).toBe(Math.fround(naive(row, column) + (column - 3)));
+      }
+    }
+  });
+
   it('computes int64 products exactly', () => {
     const x = Tensor.fromArray(ScalarType.LONG, [1, 2], BigInt64Array.of(3n, -4n));
     const y = Tensor.fromArray(ScalarType.LONG, [2, 1], BigInt64Array.of(5n, 6n));
