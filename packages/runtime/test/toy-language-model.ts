@@ -15,6 +15,8 @@ export interface ToyModelOptions {
   /** Tokens one call takes: the prompt is prefilled in one call when > 1 (dynamic shapes). */
   maxTokensPerCall: number;
   eosId: number;
+  /** Export `prefill` (dynamic) and `decode` (one token) methods sharing the cache in planned buffer 2. */
+  prefillDecodePair?: boolean;
 }
 
 /** The token the toy model predicts after a cache whose first positions sum to `sum`. */
@@ -53,21 +55,26 @@ export function toyProgram(options: ToyModelOptions): PteProgram {
   const { vocabularySize, maxContext, maxTokensPerCall, eosId } = options;
   const dynamic = maxTokensPerCall > 1;
   const cacheBytes = maxContext * 8;
-  const forward = plan({
-    values: [
-      tensorValue(ScalarType.LONG, [1, maxTokensPerCall], { dynamic }),
-      tensorValue(ScalarType.LONG, [maxTokensPerCall], { dynamic }),
-      tensorValue(ScalarType.LONG, [maxContext], { memoryOffset: 0 }),
-      tensorValue(ScalarType.FLOAT, [1, maxTokensPerCall, vocabularySize], { dynamic, memoryOffset: cacheBytes }),
-    ],
-    inputs: [0, 1],
-    outputs: [3],
-    instructions: [{ kind: 'KernelCall', opIndex: 0, args: [0, 1, 2, 3, 3] }],
-    operators: [{ name: 'test::toy_lm', overload: 'out' }],
-    plannedBytes: [cacheBytes + maxTokensPerCall * vocabularySize * 4],
-  });
+  const forwardPlan = (name: string, tokens: number, isDynamic: boolean, cacheMemoryId: number) =>
+    plan({
+      name,
+      values: [
+        tensorValue(ScalarType.LONG, [1, tokens], { dynamic: isDynamic }),
+        tensorValue(ScalarType.LONG, [tokens], { dynamic: isDynamic }),
+        tensorValue(ScalarType.LONG, [maxContext], { memoryId: cacheMemoryId, memoryOffset: 0 }),
+        tensorValue(ScalarType.FLOAT, [1, tokens, vocabularySize], { dynamic: isDynamic, memoryOffset: cacheMemoryId === 1 ? cacheBytes : 0 }),
+      ],
+      inputs: [0, 1],
+      outputs: [3],
+      instructions: [{ kind: 'KernelCall', opIndex: 0, args: [0, 1, 2, 3, 3] }],
+      operators: [{ name: 'test::toy_lm', overload: 'out' }],
+      plannedBytes: cacheMemoryId === 1 ? [cacheBytes + tokens * vocabularySize * 4] : [tokens * vocabularySize * 4, cacheBytes],
+    });
+  const methods = options.prefillDecodePair
+    ? [forwardPlan('decode', 1, false, 2), forwardPlan('prefill', maxTokensPerCall, dynamic, 2)]
+    : [forwardPlan('forward', maxTokensPerCall, dynamic, 1)];
   return program([
-    forward,
+    ...methods,
     constantMethod('get_max_seq_len', [intValue(maxContext)]),
     constantMethod('get_max_context_len', [intValue(maxContext)]),
     constantMethod('get_vocab_size', [intValue(vocabularySize)]),

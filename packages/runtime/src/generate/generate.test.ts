@@ -32,6 +32,15 @@ describe('generate on a toy program', () => {
     }
   });
 
+  it('uses prefill for the prompt and decode for new tokens when the program has that pair', async () => {
+    const module = await Module.fromProgram(toyProgram({ vocabularySize, maxContext: 32, maxTokensPerCall: 8, eosId: 1000, prefillDecodePair: true }), {
+      operators: toyOperators(),
+      shareMemoryArenas: true,
+    });
+    const result = await generate(module, { promptIds, maxNewTokens: 10 });
+    expect(result.generatedIds).toEqual(toyGreedyTokens(promptIds, 10, vocabularySize));
+  });
+
   it('starts over from position 0 on every call, so repeated generations agree', async () => {
     const module = await toyModule();
     const first = await generate(module, { promptIds, maxNewTokens: 6 });

@@ -71,7 +71,11 @@ export interface GenerateOptions extends SamplingOptions, IgnoredCacheOptions {
   returnLogits?: boolean;
   /** Receives the warning about ignored options (default: console). */
   logger?: GenerateLogger;
-  /** The method to call (default `forward`). */
+  /**
+   * The method to call (default `forward`; for programs exported as a `prefill`/`decode` pair,
+   * `prefill` for the prompt and `decode` for each new token, as ExecuTorch's runner does. Such
+   * programs keep their cache in shared buffers: load them with `shareMemoryArenas`).
+   */
   method?: string;
 }
 
@@ -141,8 +145,14 @@ const now = () => performance.now();
 export async function* generateStream(module: Module, options: GenerateOptions): AsyncGenerator<GeneratedToken, GenerateResult> {
   warnIgnoredOptions(options);
   const settings = generationSettings(module.metadata());
-  const method = options.method ?? 'forward';
+  const methods = new Set(module.methodNames());
+  const method = options.method ?? (methods.has('forward') || !methods.has('prefill') ? 'forward' : 'prefill');
   const convention = forwardConvention(module.methodMeta(method), settings);
+  const decodeMethod = options.method === undefined && method !== 'forward' && methods.has('decode') ? 'decode' : method;
+  const decodeConvention = decodeMethod === method ? convention : forwardConvention(module.methodMeta(decodeMethod), settings);
+  if (decodeConvention.usesCache !== convention.usesCache || decodeConvention.vocabularySize !== convention.vocabularySize) {
+    throw new InvalidArgumentError('decode', `'${decodeMethod}' and '${method}' disagree on the KV cache or the vocabulary size`);
+  }
   const tokenizer = resolveTokenizer(module, options);
   const promptIds = promptIdsOf(options, tokenizer);
   if (promptIds.length === 0) throw new InvalidArgumentError('prompt', 'the prompt has no tokens; generation needs at least one (a BOS token, say)');
@@ -228,9 +238,9 @@ export async function* generateStream(module: Module, options: GenerateOptions):
       if (aborted()) stopReason = 'aborted';
       else {
         const callStarted = now();
-        const inputs = convention.usesCache ? convention.inputs([id], position) : convention.inputs([...promptIds, ...generatedIds], 0);
-        const [output] = module.execute(method, inputs);
-        convention.lastRow(output!, row);
+        const inputs = decodeConvention.usesCache ? decodeConvention.inputs([id], position) : decodeConvention.inputs([...promptIds, ...generatedIds], 0);
+        const [output] = module.execute(decodeMethod, inputs);
+        decodeConvention.lastRow(output!, row);
         position++;
         decodeMs += now() - callStarted;
         decodeCalls++;
