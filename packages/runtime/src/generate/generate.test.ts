@@ -156,6 +156,14 @@ describe('generate on a toy program', () => {
     expect(ids).toEqual(toyGreedyTokens(promptIds, 5, vocabularySize));
   });
 
+  it('refuses a second generation on a module that is still generating', async () => {
+    const module = await toyModule();
+    const running = generate(module, { promptIds, maxNewTokens: 5 });
+    await expect(generate(module, { promptIds, maxNewTokens: 5 })).rejects.toThrow(/already generating/);
+    expect((await running).generatedIds).toEqual(toyGreedyTokens(promptIds, 5, vocabularySize));
+    expect((await generate(module, { promptIds, maxNewTokens: 2 })).generatedIds).toHaveLength(2);
+  });
+
   it('needs exactly one of prompt, messages and promptIds, and a tokenizer for text', async () => {
     const module = await toyModule();
     await expect(generate(module, {})).rejects.toThrow(/exactly one/);

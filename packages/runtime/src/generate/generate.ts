@@ -137,12 +137,30 @@ function stopStringsOf(stop: GenerateOptions['stop']): string[] {
 
 const now = () => performance.now();
 
+/** Modules in the middle of a generation: their one KV cache cannot serve two at once. */
+const busyModules = new WeakSet<Module>();
+
 /**
  * Generates token by token, yielding each as it is chosen; the iterator's return value is the
  * result. The module's KV cache is reused from position 0, so one module serves one generation at
- * a time.
+ * a time: a second one fails until this iterator finishes (breaking out of `for await` or calling
+ * `return()` finishes it too).
  */
 export async function* generateStream(module: Module, options: GenerateOptions): AsyncGenerator<GeneratedToken, GenerateResult> {
+  if (busyModules.has(module)) {
+    throw new InvalidArgumentError('module', 'is already generating; its KV cache serves one generation at a time', {
+      hint: 'await the running generation (or abort it) first, or load a second Module',
+    });
+  }
+  busyModules.add(module);
+  try {
+    return yield* generateOnce(module, options);
+  } finally {
+    busyModules.delete(module);
+  }
+}
+
+async function* generateOnce(module: Module, options: GenerateOptions): AsyncGenerator<GeneratedToken, GenerateResult> {
   warnIgnoredOptions(options);
   const settings = generationSettings(module.metadata());
   const methods = new Set(module.methodNames());
