@@ -13,16 +13,10 @@
 // vectors into one vector of four sums, so per-group reductions cost little.
 
 import { QD8_PARAMS_BYTES } from './quantize-qd8';
+import { transposeSumI32 } from './reductions';
 
 /** Bytes of packed weights per block of 4 channels and 32 inputs. */
 const CHUNK_BYTES: usize = 64;
-
-/** [Σa, Σb, Σc, Σd] of four int32x4 vectors. */
-@inline function transposeSum(a: v128, b: v128, c: v128, d: v128): v128 {
-  const ab = i32x4.add(i32x4.shuffle(a, b, 0, 4, 1, 5), i32x4.shuffle(a, b, 2, 6, 3, 7));
-  const cd = i32x4.add(i32x4.shuffle(c, d, 0, 4, 1, 5), i32x4.shuffle(c, d, 2, 6, 3, 7));
-  return i32x4.add(i32x4.shuffle(ab, cd, 0, 1, 4, 5), i32x4.shuffle(ab, cd, 2, 3, 6, 7));
-}
 
 /** One channel's dot products of one 32-input chunk: 16 packed bytes at `w` against activations a0..a3. */
 @inline function chunkDot(acc: v128, w: usize, a0: v128, a1: v128, a2: v128, a3: v128): v128 {
@@ -57,7 +51,7 @@ const CHUNK_BYTES: usize = 64;
       pa += 64;
       pw += CHUNK_BYTES;
     }
-    const sums = i32x4.shr_s(transposeSum(acc0, acc1, acc2, acc3), 4);
+    const sums = i32x4.shr_s(transposeSumI32(acc0, acc1, acc2, acc3), 4);
     sum = f32x4.add(sum, f32x4.mul(f32x4.convert_i32x4_s(sums), v128.load(scales + (<usize>group << 4))));
   }
   return sum;
@@ -100,7 +94,7 @@ function unpackBlock(w: usize, k: i32, target: usize): void {
       acc2 = i32x4.add(acc2, i32x4.dot_i16x8_s(x, v128.load(unpacked + 2 * rowBytes + offset)));
       acc3 = i32x4.add(acc3, i32x4.dot_i16x8_s(x, v128.load(unpacked + 3 * rowBytes + offset)));
     }
-    const sums = i32x4.shr_s(transposeSum(acc0, acc1, acc2, acc3), 4);
+    const sums = i32x4.shr_s(transposeSumI32(acc0, acc1, acc2, acc3), 4);
     sum = f32x4.add(sum, f32x4.mul(f32x4.convert_i32x4_s(sums), v128.load(scales + (<usize>group << 4))));
   }
   return sum;

@@ -7,7 +7,7 @@
 import { InvalidArgumentError } from '@etch/core';
 import { validateBatchMatmul, validateLinearCall, validateLinearWeights } from './linear-validation.js';
 import { WasmHeap } from './wasm-heap.js';
-import type { BatchMatmulShape, LinearWeights, PreparedLinear, Qb4wLinearWeights, Qd8Rows, XnnKernels, XnnKernelsImplementation } from './xnn-kernels.js';
+import type { BatchMatmulShape, LinearWeights, PreparedLinear, Qb4wLinearWeights, Qc8wLinearWeights, Qd8Rows, XnnKernels, XnnKernelsImplementation } from './xnn-kernels.js';
 
 /** The functions `assembly/index.ts` exports; arguments are byte addresses and element counts. */
 interface KernelExports {
@@ -41,11 +41,32 @@ function paddedColumns(columns: number): number {
   return Math.ceil(columns / INT8_COLUMN_MULTIPLE) * INT8_COLUMN_MULTIPLE;
 }
 
-/** 4-bit weights, their scales and bias in the layout `assembly/linear-qb4w.ts` reads. */
-export interface PackedQb4w {
-  readonly weights: Uint8Array;
+/** Quantized weights, their scales and bias in the layout a WebAssembly kernel reads. */
+export interface PackedQuantizedWeights {
+  readonly weights: Int8Array | Uint8Array;
   readonly scales: Float32Array;
   readonly bias: Float32Array | undefined;
+}
+
+/**
+ * Packs int8 weights for the WebAssembly kernel (`assembly/linear-qc8w.ts`): channels in blocks
+ * of 4 (the last padded with zeros), inputs padded to `columns`; per block and 8 inputs, 8 bytes
+ * per channel; scales and bias padded to whole blocks.
+ */
+export function packQc8w(weights: Qc8wLinearWeights, columns: number): PackedQuantizedWeights {
+  const { outFeatures: rows, inFeatures } = weights;
+  const blocks = Math.ceil(rows / 4);
+  const packed = new Int8Array(blocks * 4 * columns);
+  const scales = new Float32Array(blocks * 4);
+  const bias = weights.bias ? new Float32Array(blocks * 4) : undefined;
+  for (let row = 0; row < rows; row++) {
+    const base = (row >> 2) * 4 * columns + (row & 3) * 8;
+    const source = row * inFeatures;
+    for (let index = 0; index < inFeatures; index++) packed[base + (index >> 3) * 32 + (index & 7)] = weights.weights[source + index]!;
+    scales[row] = weights.scales[row]!;
+    if (bias) bias[row] = weights.bias![row]!;
+  }
+  return { weights: packed, scales, bias };
 }
 
 /**
@@ -53,7 +74,7 @@ export interface PackedQb4w {
  * zeros); per block and 32 inputs, 16 bytes per channel, byte j = (w[j] & 15) | (w[j + 16] & 15) << 4;
  * scales per block as [groups][4]; bias per block as [4].
  */
-export function packQb4w(weights: Qb4wLinearWeights): PackedQb4w {
+export function packQb4w(weights: Qb4wLinearWeights): PackedQuantizedWeights {
   const { outFeatures: rows, inFeatures: columns, groupSize } = weights;
   const blocks = Math.ceil(rows / 4);
   const groups = columns / groupSize;
@@ -132,28 +153,13 @@ export async function instantiateWasmKernels(module: WebAssembly.Module, impleme
         allocations.push(address);
         return address;
       };
-      let biasAddress = 0;
-      let weightsAddress: number;
-      let scalesAddress = 0;
-      let columns = inFeatures;
-      let groupSize = inFeatures;
-      if (weights.kind === 'f32') {
-        if (weights.bias) biasAddress = keep(allocateCopy(weights.bias));
-        weightsAddress = keep(allocateCopy(weights.weights));
-      } else if (weights.kind === 'qc8w') {
-        columns = paddedColumns(inFeatures);
-        const padded = new Int8Array(outFeatures * columns);
-        for (let row = 0; row < outFeatures; row++) padded.set(weights.weights.subarray(row * inFeatures, (row + 1) * inFeatures), row * columns);
-        if (weights.bias) biasAddress = keep(allocateCopy(weights.bias));
-        weightsAddress = keep(allocateCopy(padded));
-        scalesAddress = keep(allocateCopy(weights.scales));
-      } else {
-        groupSize = weights.groupSize;
-        const packed = packQb4w(weights);
-        if (packed.bias) biasAddress = keep(allocateCopy(packed.bias));
-        weightsAddress = keep(allocateCopy(packed.weights));
-        scalesAddress = keep(allocateCopy(packed.scales));
-      }
+      const columns = weights.kind === 'qc8w' ? paddedColumns(inFeatures) : inFeatures;
+      const packed: { readonly weights: Float32Array | Int8Array | Uint8Array; readonly scales?: Float32Array; readonly bias?: Float32Array } =
+        weights.kind === 'f32' ? weights : weights.kind === 'qc8w' ? packQc8w(weights, columns) : packQb4w(weights);
+      const weightsAddress = keep(allocateCopy(packed.weights));
+      const scalesAddress = packed.scales ? keep(allocateCopy(packed.scales)) : 0;
+      const biasAddress = packed.bias ? keep(allocateCopy(packed.bias)) : 0;
+      const groupSize = weights.kind === 'qb4w' ? weights.groupSize : inFeatures;
       const prepared: PreparedLinear = { kind: weights.kind, outFeatures, inFeatures };
       layers.set(prepared, { weights: weights.kind, weightsAddress, scalesAddress, biasAddress, paddedColumns: columns, groupSize, allocations });
       return prepared;
