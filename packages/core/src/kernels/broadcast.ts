@@ -67,6 +67,13 @@ export function mapBinary(a: Tensor, b: Tensor, out: Tensor, fn: (x: number, y: 
   const y = readNumbers(b);
   const ia = sameShape(a.shape, out.shape) ? null : broadcastIndex(a.shape, out.shape);
   const ib = sameShape(b.shape, out.shape) ? null : broadcastIndex(b.shape, out.shape);
+  if (out.dtype === ScalarType.FLOAT || out.dtype === ScalarType.DOUBLE) {
+    // Float outputs are written in place: an output aliasing an input (in-place ops) has the
+    // output's shape, so element i is read before it is overwritten.
+    const o = out.data as Float32Array | Float64Array;
+    for (let i = 0; i < n; i++) o[i] = fn(x[ia ? ia[i]! : i]!, y[ib ? ib[i]! : i]!);
+    return;
+  }
   const result = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const v = fn(x[ia ? ia[i]! : i]!, y[ib ? ib[i]! : i]!);
