@@ -49,11 +49,23 @@ export interface RotarySpec {
   readonly theta: number;
   /** Dimensions rotated (head_dim × partial_rotary_factor); the rest pass through. */
   readonly rotaryDim: number;
+  /** Multiplier of cos and sin (LongRoPE's attention factor; 1 otherwise). */
+  readonly attentionScaling: number;
   readonly scaling:
     | { readonly kind: 'default' }
     | { readonly kind: 'linear'; readonly factor: number }
     /** Dynamic NTK: frequencies depend on the longest position seen, beyond `maxPositionEmbeddings`. */
     | { readonly kind: 'dynamic'; readonly factor: number; readonly maxPositionEmbeddings: number }
+    /**
+     * LongRoPE (Phi-3): per-frequency `short_factor` divisors while a call's last position is within
+     * `originalMaxPositionEmbeddings`, `long_factor` beyond it.
+     */
+    | {
+        readonly kind: 'longrope';
+        readonly shortFactor: readonly number[];
+        readonly longFactor: readonly number[];
+        readonly originalMaxPositionEmbeddings: number;
+      }
     | {
         readonly kind: 'llama3';
         readonly factor: number;

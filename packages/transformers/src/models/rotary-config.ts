@@ -36,21 +36,23 @@ export function rotaryFromConfig(config: Config, headDim: number, defaults: Rota
   }
   const type = scaling ? String(scaling['rope_type'] ?? scaling['type'] ?? 'default') : 'default';
   const factor = () => numberValue(scaling!, 'factor');
+  const base = { theta, rotaryDim, attentionScaling: 1 };
   switch (type) {
     case 'default':
-      return { theta, rotaryDim, scaling: { kind: 'default' } };
+      return { ...base, scaling: { kind: 'default' } };
     case 'linear':
-      return { theta, rotaryDim, scaling: { kind: 'linear', factor: factor() } };
+      return { ...base, scaling: { kind: 'linear', factor: factor() } };
+    case 'longrope':
+    case 'su':
+      return longropeFromConfig(config, scaling!, base);
     case 'dynamic':
       return {
-        theta,
-        rotaryDim,
+        ...base,
         scaling: { kind: 'dynamic', factor: factor(), maxPositionEmbeddings: numberValue(config, 'max_position_embeddings') },
       };
     case 'llama3':
       return {
-        theta,
-        rotaryDim,
+        ...base,
         scaling: {
           kind: 'llama3',
           factor: factor(),
@@ -60,6 +62,34 @@ export function rotaryFromConfig(config: Config, headDim: number, defaults: Rota
         },
       };
     default:
-      return unsupported('rope_scaling.rope_type', `'${type}' is not supported (supported: default, linear, dynamic, llama3)`);
+      return unsupported('rope_scaling.rope_type', `'${type}' is not supported (supported: default, linear, dynamic, llama3, longrope)`);
   }
+}
+
+function factorList(scaling: Config, key: string, count: number): number[] {
+  const value = scaling[key];
+  if (!Array.isArray(value) || value.length !== count || !value.every((item) => typeof item === 'number')) {
+    unsupported(`rope_scaling.${key}`, `must list ${count} numbers (one per rotary frequency)`);
+  }
+  return value as number[];
+}
+
+/**
+ * transformers' `_compute_longrope_parameters`: `attention_factor` defaults to
+ * sqrt(1 + ln(factor) / ln(original)) with factor = max_position_embeddings / original.
+ */
+function longropeFromConfig(config: Config, scaling: Config, base: { theta: number; rotaryDim: number }): RotarySpec {
+  const original = optionalNumber(scaling, 'original_max_position_embeddings') ?? numberValue(config, 'original_max_position_embeddings');
+  const factor = optionalNumber(scaling, 'factor') ?? numberValue(config, 'max_position_embeddings') / original;
+  const attentionScaling = optionalNumber(scaling, 'attention_factor') ?? (factor <= 1 ? 1 : Math.sqrt(1 + Math.log(factor) / Math.log(original)));
+  return {
+    ...base,
+    attentionScaling,
+    scaling: {
+      kind: 'longrope',
+      shortFactor: factorList(scaling, 'short_factor', base.rotaryDim / 2),
+      longFactor: factorList(scaling, 'long_factor', base.rotaryDim / 2),
+      originalMaxPositionEmbeddings: original,
+    },
+  };
 }

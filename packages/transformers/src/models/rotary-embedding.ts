@@ -7,7 +7,7 @@
 import { type NodeArgument, ScalarType, Tensor } from '@etch/core';
 import type { RotarySpec } from './decoder-spec.js';
 import type { ModelGraph } from './model-graph.js';
-import { dynamicInverseFrequencyTable, inverseFrequencies } from './rotary-frequencies.js';
+import { dependsOnPosition, inverseFrequencies, inverseFrequencyTable } from './rotary-frequencies.js';
 
 export interface RotaryTables {
   /** [seq, rotaryDim] in the model dtype. */
@@ -16,12 +16,12 @@ export interface RotaryTables {
   readonly rotaryDim: number;
 }
 
-/** cos/sin for `positions` (int64 [seq]); dynamic scaling picks frequencies by the last position. */
+/** cos/sin for `positions` (int64 [seq]); dynamic and LongRoPE scalings pick frequencies by the last position. */
 export function rotaryTables(graph: ModelGraph, spec: RotarySpec, positions: NodeArgument, maxCacheLength: number): RotaryTables {
   const half = spec.rotaryDim / 2;
   let frequencies: NodeArgument;
-  if (spec.scaling.kind === 'dynamic') {
-    const table = dynamicInverseFrequencyTable(spec, maxCacheLength);
+  if (dependsOnPosition(spec)) {
+    const table = inverseFrequencyTable(spec, maxCacheLength);
     const rows = graph.constant('rotary.inverse_frequency_by_position', Tensor.fromArray(ScalarType.FLOAT, [maxCacheLength, half], table));
     frequencies = graph.embedding(rows, graph.select(positions, 0, -1));
   } else {
@@ -30,9 +30,10 @@ export function rotaryTables(graph: ModelGraph, spec: RotarySpec, positions: Nod
   // int64 positions × float32 frequencies promotes to float32: transformers' `position_ids.float()` product.
   const angles = graph.mul(graph.unsqueeze(positions, -1), frequencies);
   const doubled = graph.cat([angles, angles], -1);
+  const scaled = (value: NodeArgument) => (spec.attentionScaling === 1 ? value : graph.mulScalar(value, spec.attentionScaling));
   return {
-    cos: graph.toDtype(graph.unary('cos', doubled), graph.dtype),
-    sin: graph.toDtype(graph.unary('sin', doubled), graph.dtype),
+    cos: graph.toDtype(scaled(graph.unary('cos', doubled)), graph.dtype),
+    sin: graph.toDtype(scaled(graph.unary('sin', doubled)), graph.dtype),
     rotaryDim: spec.rotaryDim,
   };
 }

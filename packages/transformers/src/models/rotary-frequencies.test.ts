@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { RotarySpec } from './decoder-spec.js';
-import { dynamicInverseFrequencies, dynamicInverseFrequencyTable, inverseFrequencies } from './rotary-frequencies.js';
+import { dynamicInverseFrequencies, inverseFrequencies, inverseFrequencyTable } from './rotary-frequencies.js';
 
-const plain: RotarySpec = { theta: 10000, rotaryDim: 16, scaling: { kind: 'default' } };
+const plain: RotarySpec = { theta: 10000, rotaryDim: 16, attentionScaling: 1, scaling: { kind: 'default' } };
 
 describe('rotary inverse frequencies', () => {
   it('default: 1 / theta^(2i/dim) in float32', () => {
@@ -37,8 +37,18 @@ describe('rotary inverse frequencies', () => {
     const grown = dynamicInverseFrequencies(spec, 24);
     const base = 10000 * (2 * 24 / 16 - 1) ** (16 / 14);
     grown.forEach((f, i) => expect(f).toBeCloseTo(1 / base ** ((2 * i) / 16), 6));
-    const table = dynamicInverseFrequencyTable(spec, 24);
+    const table = inverseFrequencyTable(spec, 24);
     expect(Array.from(table.subarray(23 * 8))).toEqual(Array.from(grown));
     expect(Array.from(table.subarray(0, 8))).toEqual(Array.from(inverseFrequencies(plain)));
+  });
+
+  it('longrope: short factors within the original context, long factors beyond', () => {
+    const short = [1, 1, 1, 1, 2, 2, 2, 2];
+    const long = [1, 2, 4, 8, 16, 32, 64, 128];
+    const spec: RotarySpec = { ...plain, scaling: { kind: 'longrope', shortFactor: short, longFactor: long, originalMaxPositionEmbeddings: 16 } };
+    const table = inverseFrequencyTable(spec, 24);
+    const unscaled = inverseFrequencies(plain);
+    expect(Array.from(table.subarray(15 * 8, 16 * 8))).toEqual(Array.from(unscaled, (f, i) => Math.fround(f / short[i]!)));
+    Array.from(table.subarray(16 * 8, 17 * 8)).forEach((f, i) => expect(f).toBeCloseTo(unscaled[i]! / long[i]!, 9));
   });
 });

@@ -30,7 +30,20 @@ function llama3InverseFrequencies(inverse: Float32Array, scaling: Extract<Rotary
   });
 }
 
-/** The inverse frequencies for every scaling except `dynamic` (which depends on the position). */
+/** Whether the frequencies depend on the last position of a call (dynamic NTK, LongRoPE). */
+export function dependsOnPosition(spec: RotarySpec): boolean {
+  return spec.scaling.kind === 'dynamic' || spec.scaling.kind === 'longrope';
+}
+
+/** LongRoPE (`_compute_longrope_parameters`): `1 / (ext_i · base^(2i/dim))`, ext = short or long factors. */
+function longropeInverseFrequencies(spec: RotarySpec, sequenceLength: number): Float32Array {
+  if (spec.scaling.kind !== 'longrope') throw new RangeError('longropeInverseFrequencies needs a longrope rotary spec');
+  const factors = sequenceLength > spec.scaling.originalMaxPositionEmbeddings ? spec.scaling.longFactor : spec.scaling.shortFactor;
+  const dim = spec.rotaryDim;
+  return Float32Array.from({ length: dim / 2 }, (_, i) => f(1 / f(f(factors[i]!) * f(Math.pow(f(spec.theta), f((2 * i) / dim))))));
+}
+
+/** The inverse frequencies; for position-dependent scalings, those of a call within the original context. */
 export function inverseFrequencies(spec: RotarySpec): Float32Array {
   const inverse = baseInverseFrequencies(spec.theta, spec.rotaryDim);
   switch (spec.scaling.kind) {
@@ -44,6 +57,8 @@ export function inverseFrequencies(spec: RotarySpec): Float32Array {
       return llama3InverseFrequencies(inverse, spec.scaling);
     case 'dynamic':
       return dynamicInverseFrequencies(spec, spec.scaling.maxPositionEmbeddings);
+    case 'longrope':
+      return longropeInverseFrequencies(spec, 1);
   }
 }
 
@@ -62,14 +77,16 @@ export function dynamicInverseFrequencies(spec: RotarySpec, sequenceLength: numb
 }
 
 /**
- * For dynamic scaling: row p holds the frequencies used when the last position of a call is p
- * (sequence length p + 1), for every position a cache of `maxCacheLength` can hold. transformers
- * grows the frequencies with the longest sequence seen; decoding from position 0 upward, that is
+ * For position-dependent scalings: row p holds the frequencies used when the last position of a
+ * call is p (sequence length p + 1), for every position a cache of `maxCacheLength` can hold.
+ * transformers picks LongRoPE's factors by the call's largest position, and grows dynamic NTK
+ * frequencies with the longest sequence seen, which when decoding from position 0 upward is also
  * the call's last position.
  */
-export function dynamicInverseFrequencyTable(spec: RotarySpec, maxCacheLength: number): Float32Array {
+export function inverseFrequencyTable(spec: RotarySpec, maxCacheLength: number): Float32Array {
   const half = spec.rotaryDim / 2;
   const table = new Float32Array(maxCacheLength * half);
-  for (let position = 0; position < maxCacheLength; position++) table.set(dynamicInverseFrequencies(spec, position + 1), position * half);
+  const rowFor = spec.scaling.kind === 'longrope' ? longropeInverseFrequencies : dynamicInverseFrequencies;
+  for (let position = 0; position < maxCacheLength; position++) table.set(rowFor(spec, position + 1), position * half);
   return table;
 }
