@@ -73,6 +73,28 @@ export function broadcastShape(a: readonly number[], b: readonly number[], node:
   return shape;
 }
 
+/**
+ * How an operand maps onto the output: element for element (`same`), repeated whole along
+ * leading dimensions (`tile`: its shape is a suffix of the output's, after leading ones), each
+ * element stretched over the trailing `inner` output elements (`stretch`: its shape is a prefix
+ * of the output's, followed by ones), or anything else (`general`). Scalars are a `tile`.
+ */
+type BroadcastPattern = { kind: 'same' } | { kind: 'tile' } | { kind: 'stretch'; inner: number } | { kind: 'general' };
+
+function broadcastPattern(shape: readonly number[], out: readonly number[]): BroadcastPattern {
+  const offset = out.length - shape.length;
+  const aligned = (i: number) => shape[i - offset] ?? 1;
+  let first = 0;
+  while (first < out.length && aligned(first) === 1 && out[first] !== 1) first++;
+  let last = out.length;
+  while (last > first && aligned(last - 1) === 1 && out[last - 1] !== 1) last--;
+  for (let i = first; i < last; i++) if (aligned(i) !== out[i]) return { kind: 'general' };
+  if (first === 0 && last === out.length) return { kind: 'same' };
+  if (last === out.length) return { kind: 'tile' };
+  if (first === 0) return { kind: 'stretch', inner: out.slice(last).reduce((n, d) => n * d, 1) };
+  return { kind: 'general' };
+}
+
 function runBinary(node: XnnNodeOf<BinaryKind>, context: ExecutionContext): void {
   const a = context.float(node.input1Id, node);
   const b = context.float(node.input2Id, node);
@@ -80,15 +102,31 @@ function runBinary(node: XnnNodeOf<BinaryKind>, context: ExecutionContext): void
   const out = ExecutionContext.allocate(shape);
   const fn = BINARY[node.kind];
   const n = out.data.length;
-  if (a.data.length === n && b.data.length === n) {
-    for (let i = 0; i < n; i++) out.data[i] = fn(a.data[i]!, b.data[i]!);
-  } else if (a.data.length === n && b.data.length === 1) {
-    const y = b.data[0]!;
-    for (let i = 0; i < n; i++) out.data[i] = fn(a.data[i]!, y);
+  const x = a.data;
+  const y = b.data;
+  const o = out.data;
+  const aPattern = broadcastPattern(a.shape, shape);
+  const bPattern = broadcastPattern(b.shape, shape);
+  if (aPattern.kind === 'same' && bPattern.kind === 'same') {
+    for (let i = 0; i < n; i++) o[i] = fn(x[i]!, y[i]!);
+  } else if (aPattern.kind === 'same' && bPattern.kind === 'tile') {
+    // b repeats along the leading dimensions (a bias, a norm weight).
+    const period = y.length;
+    for (let i = 0; i < n; i++) o[i] = fn(x[i]!, y[i % period]!);
+  } else if (aPattern.kind === 'tile' && bPattern.kind === 'same') {
+    const period = x.length;
+    for (let i = 0; i < n; i++) o[i] = fn(x[i % period]!, y[i]!);
+  } else if (aPattern.kind === 'same' && bPattern.kind === 'stretch') {
+    // b holds one value per run of `inner` elements (a per-row scale such as RMSNorm's).
+    const inner = bPattern.inner;
+    for (let i = 0; i < n; i++) o[i] = fn(x[i]!, y[(i / inner) | 0]!);
+  } else if (aPattern.kind === 'stretch' && bPattern.kind === 'same') {
+    const inner = aPattern.inner;
+    for (let i = 0; i < n; i++) o[i] = fn(x[(i / inner) | 0]!, y[i]!);
   } else {
     const ia = broadcastIndex(a.shape, shape);
     const ib = broadcastIndex(b.shape, shape);
-    for (let i = 0; i < n; i++) out.data[i] = fn(a.data[ia[i]!]!, b.data[ib[i]!]!);
+    for (let i = 0; i < n; i++) o[i] = fn(x[ia[i]!]!, y[ib[i]!]!);
   }
   context.set(node.outputId, out);
 }
