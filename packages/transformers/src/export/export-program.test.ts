@@ -105,6 +105,16 @@ describe('exportProgram', () => {
     }
   });
 
+  it('gives every parameter and constant one placeholder, and reports progress per layer', () => {
+    const events: number[] = [];
+    const model = syntheticModel({ modelType: 'gemma2', config: { ...base, head_dim: 8, sliding_window: 4, attn_logit_softcapping: 50, final_logit_softcapping: 30 } });
+    const program = exportProgram(model, { onProgress: (event) => events.push(event.fraction) });
+    const targets = program.signature.inputs.filter((i) => i.kind === 'parameter' || i.kind === 'constant').map((i) => i.target);
+    expect(new Set(targets).size).toBe(targets.length);
+    expect(targets).toContain('attention.masked_score');
+    expect(events).toEqual([0.5, 1]);
+  });
+
   it('eager attention computes what sdpa computes', () => {
     const sdpa = new ProgramRunner(exportProgram(syntheticModel({ modelType: 'mistral', config: ARCHITECTURES['mistral']!.config }), { sequenceLength: { max: 16 } }));
     const eager = new ProgramRunner(

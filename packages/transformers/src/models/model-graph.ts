@@ -51,6 +51,7 @@ export class ModelGraph {
   private readonly roles = new Map<number, InputSpec>();
   private readonly constants = new Map<string, ConstantData>();
   private readonly buffers = new Map<string, BufferData>();
+  /** Placeholders of parameters and constants by fully qualified name. */
   private readonly parameterNodes = new Map<string, NodeArgument>();
 
   constructor(
@@ -85,11 +86,17 @@ export class ModelGraph {
     return node;
   }
 
-  /** A tensor computed at export time (rotary frequencies, key positions), lifted as a constant. */
+  /**
+   * A tensor computed at export time (rotary frequencies, key positions), lifted as a constant.
+   * The first tensor given a name is kept: later calls with that name return its placeholder.
+   */
   constant(name: string, tensor: Tensor): NodeArgument {
+    const existing = this.parameterNodes.get(name);
+    if (existing) return existing;
     const node = this.builder.placeholder(`c_${placeholderName(name)}`, GraphBuilder.tensor(tensor.dtype, tensor.shape));
     this.constants.set(name, { dtype: tensor.dtype, shape: [...tensor.shape], read: () => tensor });
     this.roles.set(node.node, { kind: 'constant', node: node.node, target: name });
+    this.parameterNodes.set(name, node);
     return node;
   }
 
