@@ -48,7 +48,11 @@ export function reduceDims(input: ArrayLike<number>, shape: readonly number[], r
   let outOffset = 0;
   let inOffset = 0;
   for (let row = 0; row < rows; row++) {
-    if (rowStride === 0) {
+    if (rowStride === 0 && fold === SUM) {
+      let accumulator = accumulators[outOffset]!;
+      for (let i = 0; i < rowLength; i++) accumulator += input[inOffset + i]!;
+      accumulators[outOffset] = accumulator;
+    } else if (rowStride === 0) {
       let accumulator = accumulators[outOffset]!;
       for (let i = 0; i < rowLength; i++) accumulator = step(accumulator, input[inOffset + i]!);
       accumulators[outOffset] = accumulator;
