@@ -8,9 +8,12 @@ import { UsageError } from './cli-error.js';
 
 type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
 
-export function parse<const Options extends OptionsConfig>(command: string, args: string[], options: Options) {
+type StrictConfig<Options extends OptionsConfig> = { args: string[]; options: Options; allowPositionals: true; strict: true };
+type Parsed<Options extends OptionsConfig> = ReturnType<typeof parseArgs<StrictConfig<Options>>>;
+
+export function parse<const Options extends OptionsConfig>(command: string, args: string[], options: Options): Parsed<Options> {
   try {
-    return parseArgs<{ args: string[]; options: Options; allowPositionals: true; strict: true }>({ args, options, allowPositionals: true, strict: true });
+    return parseArgs<StrictConfig<Options>>({ args, options, allowPositionals: true, strict: true });
   } catch (error) {
     throw new UsageError(`${command}: ${error instanceof Error ? error.message : String(error)}`, `run 'etch ${command} --help'`);
   }
