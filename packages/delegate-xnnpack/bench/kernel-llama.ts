@@ -55,16 +55,31 @@ function rmsNorm(input: Float32Array, weight: Float32Array, rows: number, size: 
   }
 }
 
+/** cos and sin of every (position, frequency) pair: [maxSequence, headDim / 2] each. */
+function ropeTables(maxSequence: number, headDim: number, theta: number): { cos: Float64Array; sin: Float64Array } {
+  const half = headDim / 2;
+  const cos = new Float64Array(maxSequence * half);
+  const sin = new Float64Array(maxSequence * half);
+  for (let position = 0; position < maxSequence; position++) {
+    for (let index = 0; index < half; index++) {
+      const angle = position / theta ** ((2 * index) / headDim);
+      cos[position * half + index] = Math.cos(angle);
+      sin[position * half + index] = Math.sin(angle);
+    }
+  }
+  return { cos, sin };
+}
+
 /** Rotate-half RoPE (Hugging Face layout) on `rows` rows of `heads` heads, row r at position `start + r`. */
-function applyRope(values: Float32Array, rows: number, heads: number, headDim: number, start: number, inverseFrequencies: Float64Array): void {
+function applyRope(values: Float32Array, rows: number, heads: number, headDim: number, start: number, tables: { cos: Float64Array; sin: Float64Array }): void {
   const half = headDim / 2;
   for (let row = 0; row < rows; row++) {
-    for (let index = 0; index < half; index++) {
-      const angle = (start + row) * inverseFrequencies[index]!;
-      const cos = Math.cos(angle);
-      const sin = Math.sin(angle);
-      for (let head = 0; head < heads; head++) {
-        const base = (row * heads + head) * headDim;
+    const table = (start + row) * half;
+    for (let head = 0; head < heads; head++) {
+      const base = (row * heads + head) * headDim;
+      for (let index = 0; index < half; index++) {
+        const cos = tables.cos[table + index]!;
+        const sin = tables.sin[table + index]!;
         const first = values[base + index]!;
         const second = values[base + index + half]!;
         values[base + index] = first * cos - second * sin;
@@ -105,7 +120,7 @@ export function createKernelLlama(kernels: XnnKernels, model: LlamaBenchModel, r
   const embeddings = model.tensor('model.embed_tokens.weight');
   const finalNorm = model.tensor('model.norm.weight');
   const head = linear(model.tiedEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight', vocabSize, hiddenSize);
-  const inverseFrequencies = Float64Array.from({ length: headDim / 2 }, (_, index) => 1 / ropeTheta ** ((2 * index) / headDim));
+  const rope = ropeTables(maxSequence, headDim, ropeTheta);
   const groups = heads / kvHeads;
   const attentionScale = 1 / Math.sqrt(headDim);
 
@@ -133,8 +148,8 @@ export function createKernelLlama(kernels: XnnKernels, model: LlamaBenchModel, r
         kernels.linear(block.q, normed, rows, query);
         kernels.linear(block.k, normed, rows, key);
         kernels.linear(block.v, normed, rows, value);
-        applyRope(query, rows, heads, headDim, startPosition, inverseFrequencies);
-        applyRope(key, rows, kvHeads, headDim, startPosition, inverseFrequencies);
+        applyRope(query, rows, heads, headDim, startPosition, rope);
+        applyRope(key, rows, kvHeads, headDim, startPosition, rope);
         for (let row = 0; row < rows; row++) {
           for (let kvHead = 0; kvHead < kvHeads; kvHead++) {
             const source = (row * kvHeads + kvHead) * headDim;

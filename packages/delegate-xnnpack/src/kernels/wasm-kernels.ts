@@ -120,11 +120,25 @@ export async function instantiateWasmKernels(module: WebAssembly.Module, impleme
     scratch.set(name, { address, bytes });
     return address;
   };
-  const copyIn = (address: number, data: Float32Array | Int8Array | Uint8Array, length = data.length): void => {
-    const bytes = new Uint8Array(data.buffer, data.byteOffset, length * data.BYTES_PER_ELEMENT);
-    new Uint8Array(kernels.memory.buffer, address, bytes.length).set(bytes);
+  // Views over the whole memory, renewed when growth replaces the buffer (addresses are 64-byte aligned).
+  let memoryBuffer: ArrayBuffer | undefined;
+  let memoryFloats = new Float32Array(0);
+  let memoryBytes = new Uint8Array(0);
+  const refreshViews = () => {
+    if (kernels.memory.buffer === memoryBuffer) return;
+    memoryBuffer = kernels.memory.buffer;
+    memoryFloats = new Float32Array(memoryBuffer);
+    memoryBytes = new Uint8Array(memoryBuffer);
   };
-  const floatView = (address: number, length: number) => new Float32Array(kernels.memory.buffer, address, length);
+  const copyIn = (address: number, data: Float32Array | Int8Array | Uint8Array, length = data.length): void => {
+    refreshViews();
+    if (data instanceof Float32Array) memoryFloats.set(length === data.length ? data : data.subarray(0, length), address >> 2);
+    else memoryBytes.set(new Uint8Array(data.buffer, data.byteOffset, length), address);
+  };
+  const copyOut = (address: number, length: number, output: Float32Array): void => {
+    refreshViews();
+    output.set(memoryFloats.subarray(address >> 2, (address >> 2) + length));
+  };
   const allocateCopy = (data: Float32Array | Int8Array | Uint8Array): number => {
     const address = heap.allocate(data.byteLength);
     copyIn(address, data);
@@ -175,7 +189,7 @@ export async function instantiateWasmKernels(module: WebAssembly.Module, impleme
         const outputAddress = scratchBuffer('output', rows * n * 4);
         copyIn(inputAddress, input, rows * k);
         kernels.linearF32(inputAddress, k, layer.weightsAddress, k, layer.biasAddress, outputAddress, n, rows, k, n);
-        output.set(floatView(outputAddress, rows * n));
+        copyOut(outputAddress, rows * n, output);
         return;
       }
       const outputAddress = scratchBuffer('output', rows * n * 4);
@@ -187,7 +201,7 @@ export async function instantiateWasmKernels(module: WebAssembly.Module, impleme
         const unpacked = scratchBuffer('unpacked', 8 * k);
         kernels.linearQd8Qb4w(quantized, parameters, layer.weightsAddress, layer.scalesAddress, layer.biasAddress, outputAddress, n, rows, k, n, layer.groupSize, unpacked);
       }
-      output.set(floatView(outputAddress, rows * n));
+      copyOut(outputAddress, rows * n, output);
     },
     releaseLinear(prepared) {
       checkAlive();
@@ -223,7 +237,7 @@ export async function instantiateWasmKernels(module: WebAssembly.Module, impleme
       copyIn(aAddress, a, batch * m * k);
       copyIn(bAddress, b, batch * k * n);
       kernels.batchMatmulF32(aAddress, bAddress, outputAddress, batch, m, k, n, transposeB ? 1 : 0);
-      output.set(floatView(outputAddress, batch * m * n));
+      copyOut(outputAddress, batch * m * n, output);
     },
     memoryBytes() {
       return kernels.memory.buffer.byteLength;
