@@ -247,11 +247,12 @@ function checkSegmentIndex(reader: FlatBufferReader, field: string, index: numbe
  */
 export function readPte(bytes: Uint8Array, options: ReadPteOptions = {}): PteProgram {
   const source = options.source;
-  const header = new FlatBufferReader(bytes, { ...(source === undefined ? {} : { source }) });
-  if (bytes.length < 8) throw header.error('file_identifier', `file is ${bytes.length} bytes, too short for a program`, 0);
+  // Reports problems found before the flatbuffer's extent is known.
+  const whole = new FlatBufferReader(bytes, source === undefined ? {} : { source });
+  if (bytes.length < 8) throw whole.error('file_identifier', `file is ${bytes.length} bytes, too short for a program`, 0);
   const identifier = String.fromCharCode(bytes[4]!, bytes[5]!, bytes[6]!, bytes[7]!);
   if (identifier !== PTE_FILE_IDENTIFIER) {
-    throw header.error('file_identifier', `file identifier is ${JSON.stringify(identifier)}, expected "${PTE_FILE_IDENTIFIER}" (not an ExecuTorch program, or an incompatible version)`, 4);
+    throw whole.error('file_identifier', `file identifier is ${JSON.stringify(identifier)}, expected "${PTE_FILE_IDENTIFIER}" (not an ExecuTorch program, or an incompatible version)`, 4);
   }
   const extended = readExtendedHeader(bytes, source === undefined ? {} : { source });
   const reader = new FlatBufferReader(bytes, {
