@@ -7,6 +7,7 @@
 import { type EmbeddingQuantizationOptions, InvalidArgumentError, type Pass, type Recipe, quantizeEmbeddings, quantizeLinears } from '@etch/core';
 import { xnnpack } from './xnnpack-delegate.js';
 
+/** Options of `xnnpackRecipes`. */
 export interface XnnpackRecipeOptions {
   /** Inputs per scale of 4-bit weights in `xnnpack_8da4w` (default 32; a multiple of 32). */
   readonly groupSize?: number;

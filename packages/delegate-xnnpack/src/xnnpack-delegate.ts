@@ -10,6 +10,7 @@ import { xnnpackOperators } from './operators/index.js';
 import { partitionForXnnpack } from './partition/partitioner.js';
 import { XNNPACK_BACKEND_ID } from './runtime/compiled-graph.js';
 
+/** Options of the XNNPACK delegate (per `DelegateUse`, defaulted by `xnnpack(defaults)`). */
 export interface XnnpackOptions {
   /** Graph operators never to delegate (`aten::_softmax`, …); they run on portable kernels. */
   exclude: string[];

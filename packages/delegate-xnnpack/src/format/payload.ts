@@ -16,6 +16,7 @@ const HEADER_LENGTH = 30;
 /** Alignment of the flatbuffer and of the constant region (ExecuTorch's CONSTANT_TENSOR_ALIGNMENT). */
 export const PAYLOAD_ALIGNMENT = 16;
 
+/** The `XH00` header's fields: where the flatbuffer and the inline constant region are in the payload. */
 export interface XnnPayloadHeader {
   readonly flatbufferOffset: number;
   readonly flatbufferSize: number;

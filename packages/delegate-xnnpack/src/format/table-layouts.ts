@@ -40,6 +40,7 @@ export const NODE_LAYOUTS = {
   leakyRelu: [['negativeSlope', 'float'], ['inputId', 'uint'], ['outputId', 'uint'], ['flags', 'uint']],
 } as const satisfies Record<string, Layout>;
 
+/** The name of a node table layout (`binary`, `unary`, …). */
 export type NodeLayoutName = keyof typeof NODE_LAYOUTS;
 
 /** The node union, in wire order: entry i has union type number i + 1. */
@@ -93,6 +94,7 @@ export const NODE_KINDS = [
   ['Cos', 'unary'],
 ] as const satisfies readonly (readonly [string, NodeLayoutName])[];
 
+/** A node union member without its `XNN` prefix (`Add`, `FullyConnected`, …). */
 export type NodeKind = (typeof NODE_KINDS)[number][0];
 
 type LayoutOf<K extends NodeKind> = Extract<(typeof NODE_KINDS)[number], readonly [K, NodeLayoutName]>[1];

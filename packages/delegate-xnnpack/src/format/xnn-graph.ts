@@ -25,6 +25,7 @@ export const XnnDatatype = {
   bf16: 14,
 } as const;
 
+/** One of the `XnnDatatype` codes. */
 export type XnnDatatype = (typeof XnnDatatype)[keyof typeof XnnDatatype];
 
 /** The name of a datatype code, for messages. */
@@ -35,14 +36,16 @@ export function datatypeName(code: number): string {
 
 /** `XNN_INVALID_VALUE_ID`: "no value" in id fields (a fully connected layer without bias). */
 export const INVALID_VALUE_ID = 0xffffffff;
-/** Value flags. */
+/** Value flag: the value is a delegate-call input. */
 export const VALUE_FLAG_EXTERNAL_INPUT = 1;
+/** Value flag: the value is a delegate-call output. */
 export const VALUE_FLAG_EXTERNAL_OUTPUT = 2;
 /** Fully connected: the filter is stored [input channels, output channels]; batch matmul: B is transposed. */
 export const FLAG_TRANSPOSE_WEIGHTS = 1;
 /** `ConstantDataOffset.offset` of a constant stored in named data. */
 export const NAMED_CONSTANT_OFFSET = 0xffffffffffffffffn;
 
+/** A tensor value (`XNNTensorValue`). */
 export interface XnnTensorValue {
   readonly datatype: number;
   /** As stored; equals `dims.length` in graphs etch writes. */
@@ -58,6 +61,7 @@ export interface XnnTensorValue {
   readonly dynamicQuantizationDatatype: number;
 }
 
+/** Quantization parameters of a quantized tensor value (`XNNQuantParams`). */
 export type XnnQuantization =
   | { readonly kind: 'per-tensor'; readonly scale: number; readonly zeroPoint: number }
   | { readonly kind: 'per-channel'; readonly scales: readonly number[]; readonly channelDim: number; readonly scaleBufferIndex: number; readonly numScales: number }
@@ -71,6 +75,7 @@ export type XnnQuantization =
     }
   | { readonly kind: 'per-token-dynamic'; readonly numNonbatchDims: number };
 
+/** A value (`XValue`): a plain or a quantized tensor. */
 export type XnnValue =
   | { readonly kind: 'tensor'; readonly tensor: XnnTensorValue }
   | { readonly kind: 'quantized-tensor'; readonly tensor: XnnTensorValue; readonly quantization: XnnQuantization };
@@ -97,6 +102,7 @@ export type ConstantDataEntry =
   | { readonly kind: 'inline'; readonly offset: bigint; readonly size: bigint }
   | { readonly kind: 'named'; readonly key: string; readonly size: bigint };
 
+/** A payload graph (`XNNGraph`). */
 export interface XnnGraph {
   readonly version: string;
   readonly nodes: readonly XnnNode[];

@@ -3,6 +3,7 @@
  * XNNPACK serializer gives constants in named data.
  */
 
+/** The lowercase hex SHA-256 digest of the bytes. */
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes.slice());
   return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');

@@ -24,6 +24,7 @@ interface PendingConstant {
   readonly scale: boolean;
 }
 
+/** Accumulates the values, nodes and constants of one payload graph. */
 export class XnnGraphBuilder {
   private readonly values: XnnValue[] = [];
   private readonly nodes: XnnNode[] = [];

@@ -13,6 +13,7 @@ export type Support =
   | { readonly supported: true; /** Producer nodes that are part of the pattern this node lowers. */ readonly absorbs?: readonly Node[] }
   | { readonly supported: false; readonly reason: string };
 
+/** An operator XNNPACK takes: its rule and its lowering. */
 export interface XnnpackOperator {
   /** Operator key in the graph (`aten::linear`). */
   readonly target: string;
@@ -20,8 +21,10 @@ export interface XnnpackOperator {
   lower(node: Node, builder: XnnGraphBuilder, context: SupportContext): void;
 }
 
+/** The verdict of a rule that takes the node as it is. */
 export const supported: Support = { supported: true };
 
+/** The verdict of a rule that leaves the node, with the reason reported to the user. */
 export function declined(reason: string): Support {
   return { supported: false, reason };
 }

@@ -11,6 +11,7 @@ import { type ExportedProgram, type Node, type PartitionDiagnostic, type Partiti
 import type { XnnpackOperator } from '../operators/operator.js';
 import { SupportContext } from './support-context.js';
 
+/** What callers may restrict in the partitioner. */
 export interface PartitionOptions {
   /** Operators never to delegate (`aten::softmax.int`, …), e.g. to compare numerics. */
   readonly exclude?: readonly string[];

@@ -5,6 +5,7 @@
 
 import { type Argument, type ExportedProgram, type Graph, type Node, ScalarType, isStaticShape } from '@etch/core';
 
+/** Facts about one program for support rules and lowerings. */
 export class SupportContext {
   readonly graph: Graph;
   private readonly constants: Map<number, string>;

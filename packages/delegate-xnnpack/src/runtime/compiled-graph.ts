@@ -16,6 +16,7 @@ import { ConstantResolver, float32View } from './constant-data.js';
 /** The backend id ExecuTorch's XNNPACK backend registers. */
 export const XNNPACK_BACKEND_ID = 'XnnpackBackend';
 
+/** A value of a compiled graph: its description and resolved fp32 constant data. */
 export interface CompiledValue {
   readonly id: number;
   readonly datatype: number;
@@ -32,6 +33,7 @@ export interface CompiledValue {
 }
 
 
+/** A payload ready to execute. */
 export interface CompiledGraph {
   readonly values: ReadonlyMap<number, CompiledValue>;
   readonly nodes: readonly XnnNode[];

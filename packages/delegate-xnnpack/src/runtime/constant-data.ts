@@ -8,6 +8,7 @@
 import { type NamedDataMap, PteFormatError } from '@etch/core';
 import type { XnnPayload } from '../format/payload.js';
 
+/** Finds the bytes of a graph's constants (inline or in named data), checked. */
 export class ConstantResolver {
   constructor(
     private readonly payload: XnnPayload,
@@ -43,6 +44,7 @@ export class ConstantResolver {
   }
 }
 
+/** A float32 view of (aligned) bytes. */
 export function float32View(bytes: Uint8Array): Float32Array {
   return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
 }

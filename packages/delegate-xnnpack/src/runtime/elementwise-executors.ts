@@ -159,6 +159,7 @@ function runElu(node: XnnNodeOf<'ELU'>, context: ExecutionContext): void {
   context.set(node.outputId, out);
 }
 
+/** Runs one node kind; `node` is narrowed by the table that maps kinds to executors. */
 export type Executor = (node: never, context: ExecutionContext) => void;
 
 /** Executors of the elementwise node kinds. */

@@ -9,6 +9,7 @@ import type { CompiledGraph } from './compiled-graph.js';
 import type { XnnNode } from '../format/xnn-graph.js';
 import type { PreparedLinear, XnnKernels } from '../kernels/xnn-kernels.js';
 
+/** An fp32 tensor computed while the graph runs. */
 export interface FloatTensor {
   readonly kind: 'float';
   readonly shape: readonly number[];
@@ -26,6 +27,7 @@ export interface QuantizedTensor {
   readonly source: Float32Array;
 }
 
+/** Any value computed while the graph runs. */
 export type RuntimeTensor = FloatTensor | QuantizedTensor;
 
 /** Who reads a value, for error messages: a node, or the graph's outputs. */
@@ -34,8 +36,10 @@ export interface Owner {
   readonly debugHandle: number;
 }
 
+/** The element count of a shape. */
 export const numelOf = (shape: readonly number[]) => shape.reduce((n, d) => n * d, 1);
 
+/** The state of one graph execution. */
 export class ExecutionContext {
   private readonly tensors = new Map<number, RuntimeTensor>();
 

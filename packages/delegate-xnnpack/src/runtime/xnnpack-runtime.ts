@@ -15,6 +15,7 @@ import type { PreparedLinear, XnnKernels } from '../kernels/xnn-kernels.js';
 import { type CompiledGraph, XNNPACK_BACKEND_ID, compileGraph } from './compiled-graph.js';
 import { nodeExecutors, runGraph } from './interpreter.js';
 
+/** Options of `xnnpackRuntime`. */
 export interface XnnpackRuntimeOptions {
   /**
    * Which kernels compute: `auto` (default) WebAssembly, with SIMD128 when the engine has it;

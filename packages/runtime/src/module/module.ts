@@ -82,12 +82,12 @@ export class Module {
     const bytes = await readSource(source, 'source', onProgress && ((completed, total) => onProgress({ stage: 'read', completed, total })));
     onProgress?.({ stage: 'read', completed: bytes.byteLength, total: bytes.byteLength });
     const program = readPte(bytes, typeof source === 'string' ? { source } : {});
-    options.onProgress?.({ stage: 'parse', completed: 1, total: 1 });
+    onProgress?.({ stage: 'parse', completed: 1, total: 1 });
     const dataFiles = options.dataFiles ?? [];
     const namedData: NamedEntry[] = [];
     for (let index = 0; index < dataFiles.length; index++) {
       namedData.push(...(await readDataFile(dataFiles[index]!, `dataFiles[${index}]`)));
-      options.onProgress?.({ stage: 'data-files', completed: index + 1, total: dataFiles.length });
+      onProgress?.({ stage: 'data-files', completed: index + 1, total: dataFiles.length });
     }
     return Module.fromProgram(program, { ...options, namedData });
   }
