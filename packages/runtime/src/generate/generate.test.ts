@@ -75,6 +75,8 @@ describe('generate on a toy program', () => {
     const result = await generate(module, { promptIds, maxNewTokens: 20 });
     expect(result.stopReason).toBe('eos');
     expect(result.generatedIds).toEqual(expected.slice(0, expected.indexOf(expected[2]!) + 1));
+    const past = await generate(module, { promptIds, maxNewTokens: 5, ignoreEos: true });
+    expect(past).toMatchObject({ stopReason: 'max-new-tokens', generatedIds: expected });
   });
 
   it('stops with cache-full when the cache has no room for the next token', async () => {
