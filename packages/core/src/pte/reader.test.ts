@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { EtchError, PteFormatError } from '../errors.js';
 import { readExtendedHeader } from './extended-header.js';
-import type { PteProgram } from './model.js';
+import type { ExecutionPlan, PteProgram } from './model.js';
 import { readPte } from './reader.js';
+import { writePte } from './writer.js';
 import { canonicalJson, programFromFlatcJson, readFlatcJson, readVector, referenceVectors } from './vectors.test-support.js';
 
 const vectors = referenceVectors();
@@ -113,8 +114,42 @@ describe('readPte on malformed input', () => {
     expect(() => readPte(bytes.subarray(0, bytes.length - 100))).toThrow(PteFormatError);
   });
 
-  it.skipIf(vectors.length === 0)('stops when offsets make the decode cost far exceed the file size', () => {
-    const bytes = readVector(vectors.find((entry) => entry.name === 'apple_add.pte')!);
-    expect(() => readPte(bytes, { limits: { workBudget: 10 } })).toThrow(/far more work/);
+  it('stops a file whose offsets all point at one large table (a decode bomb) quickly', () => {
+    const plan = (name: string, values: number): ExecutionPlan => ({
+      name,
+      containerMetaType: null,
+      values: Array.from({ length: values }, () => ({ kind: 'Null' as const })),
+      inputs: [],
+      outputs: [],
+      chains: [],
+      operators: [],
+      delegates: [],
+      nonConstBufferSizes: [0],
+      nonConstBufferDevice: null,
+    });
+    const program: PteProgram = {
+      version: 0,
+      executionPlans: [plan('big', 3000), ...Array.from({ length: 3000 }, (_, index) => plan(`p${index}`, 0))],
+      constantBuffer: [],
+      backendDelegateData: [],
+      segments: [],
+      constantSegment: null,
+      mutableDataSegments: null,
+      namedData: null,
+    };
+    const bytes = writePte(program);
+    expect(readPte(bytes).executionPlans).toHaveLength(3001);
+    // Point every entry of Program.execution_plan at plan 0: 3001 × 3000 values from ~200 KB.
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const root = view.getUint32(0, true);
+    const vtable = root - view.getInt32(root, true);
+    const field = root + view.getUint16(vtable + 6, true);
+    const vector = field + view.getUint32(field, true);
+    const count = view.getUint32(vector, true);
+    const first = vector + 4 + view.getUint32(vector + 4, true);
+    for (let index = 1; index < count; index++) view.setUint32(vector + 4 + index * 4, first - (vector + 4 + index * 4), true);
+    const start = performance.now();
+    expect(() => readPte(bytes)).toThrow(/far more work/);
+    expect(performance.now() - start).toBeLessThan(1000);
   });
 });
