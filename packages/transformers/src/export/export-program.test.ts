@@ -24,6 +24,7 @@ const ARCHITECTURES: Record<string, { config: Record<string, unknown>; biases?: 
   gemma: { config: { ...base, head_dim: 8, hidden_act: 'gelu_pytorch_tanh' } },
   olmo: { config: { ...base, clip_qkv: 1.5 } },
   stablelm: { config: { ...base, partial_rotary_factor: 0.5, use_qkv_bias: true }, biases: true },
+  stablelm_qk_layernorm: { config: { ...base, qk_layernorm: true, use_parallel_residual: true } },
   gpt_neox: { config: { ...base, num_key_value_heads: null, rotary_pct: 0.25, hidden_act: 'gelu' }, biases: true },
   gpt2: { config: { n_embd: 32, n_head: 4, n_layer: 2, n_inner: 64, n_positions: 64, vocab_size: VOCAB }, biases: true },
 };
@@ -41,7 +42,7 @@ function prefillThenSteps(runner: ProgramRunner, prefill: number): Float32Array 
 describe('exportProgram', () => {
   for (const [modelType, { config, biases }] of Object.entries(ARCHITECTURES)) {
     it(`${modelType}: logits [1, seq, vocab], finite, and prefill + cached steps equal the full sequence`, () => {
-      const model = syntheticModel({ modelType, config, biases });
+      const model = syntheticModel({ modelType: modelType.replace(/_qk_layernorm$/, ''), config, biases });
       const program = exportProgram(model, { sequenceLength: { max: 16 } });
       const logitsMeta = program.graph.metaOf(program.graph.outputNode!.args.at(-1) as never);
       expect(logitsMeta).toMatchObject({ dtype: ScalarType.FLOAT, shape: [1, { sym: 'seq', coefficient: 1, offset: 0 }, VOCAB] });

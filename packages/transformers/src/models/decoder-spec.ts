@@ -15,8 +15,11 @@ export interface LinearModule {
 export type NormSpec =
   /** `x * rsqrt(mean(x²) + eps) * w`; Gemma scales by `(1 + w)` instead (`unitOffset`). */
   | { readonly kind: 'rms'; readonly eps: number; readonly unitOffset: boolean }
-  /** LayerNorm; OLMo's has neither weight nor bias. */
-  | { readonly kind: 'layer'; readonly eps: number; readonly weight: boolean; readonly bias: boolean };
+  /**
+   * LayerNorm; OLMo's has neither weight nor bias. `perHead`: one LayerNorm per attention head
+   * over [.., heads, headDim], weights at `name.norms.{h}.weight` (StableLM's `qk_layernorm`).
+   */
+  | { readonly kind: 'layer'; readonly eps: number; readonly weight: boolean; readonly bias: boolean; readonly perHead?: boolean };
 
 export type Activation = 'silu' | 'gelu' | 'gelu-tanh' | 'relu';
 

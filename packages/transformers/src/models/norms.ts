@@ -11,6 +11,12 @@ import type { ModelGraph } from './model-graph.js';
 export function applyNorm(graph: ModelGraph, spec: NormSpec, name: string, input: NodeArgument): NodeArgument {
   const inputDtype = graph.builder.dtype(input);
   const wide = graph.toDtype(input, ScalarType.FLOAT);
+  if (spec.kind === 'layer' && spec.perHead) {
+    const [heads, size] = graph.shape(input).slice(-2) as number[];
+    const weights = Array.from({ length: heads! }, (_, head) => graph.unsqueeze(graph.toDtype(graph.parameter(`${name}.norms.${head}.weight`), ScalarType.FLOAT), 0));
+    const normalized = graph.layerNorm(wide, size!, null, null, spec.eps);
+    return graph.toDtype(graph.mul(normalized, graph.cat(weights, 0)), inputDtype);
+  }
   if (spec.kind === 'layer') {
     const size = graph.shape(input).at(-1) as number;
     const weight = spec.weight ? graph.toDtype(graph.parameter(`${name}.weight`), ScalarType.FLOAT) : null;

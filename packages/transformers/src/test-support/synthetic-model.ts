@@ -42,7 +42,12 @@ function weightShapes(spec: DecoderSpec, intermediateSize: number, maxPositions:
   if (spec.positionEmbedding) shapes.set(spec.positionEmbedding, [maxPositions, hidden]);
   for (const layer of spec.layers) {
     for (const name of [layer.attentionNorm, layer.feedForwardNorm, layer.postAttentionNorm, layer.postFeedForwardNorm]) if (name) norm(name, hidden);
-    for (const name of [layer.queryNorm, layer.keyNorm]) if (name) shapes.set(`${name}.weight`, [headDim]);
+    const perHead = spec.headNorm?.kind === 'layer' && spec.headNorm.perHead;
+    for (const [name, count] of [[layer.queryNorm, heads], [layer.keyNorm, kvHeads]] as const) {
+      if (!name) continue;
+      if (!perHead) shapes.set(`${name}.weight`, [headDim]);
+      else for (let head = 0; head < count; head++) shapes.set(`${name}.norms.${head}.weight`, [headDim]);
+    }
     const qkv = layer.queryKeyValue;
     if (qkv.kind === 'separate') {
       linear(qkv.query, heads * headDim, hidden);
