@@ -54,7 +54,13 @@ export function xnnpackRuntime(options: XnnpackRuntimeOptions = {}): RuntimeBack
       kernels ??= kernelsFor(options.kernels ?? 'auto');
       const kernelSet = await kernels;
       const linears = new Map<XnnNode, PreparedLinear>();
-      for (const [node, weights] of graph.linears) linears.set(node, kernelSet.prepareLinear(weights));
+      try {
+        for (const [node, weights] of graph.linears) linears.set(node, kernelSet.prepareLinear(weights));
+      } catch (error) {
+        // A layer the kernels reject fails the load; the ones prepared before it are freed.
+        for (const prepared of linears.values()) kernelSet.releaseLinear(prepared);
+        throw error;
+      }
       return { graph, kernels: kernelSet, linears };
     },
     execute(handle, args) {
