@@ -10,7 +10,7 @@ import { decodeTreeSpec, treeSpecLeafNames } from '../pte/container-metadata.js'
 import { readExtendedHeader } from '../pte/extended-header.js';
 import { operatorName, type EValue, type ExecutionPlan, type PteProgram } from '../pte/model.js';
 import { readPte, type ReadPteOptions } from '../pte/reader.js';
-import { elementSize, scalarTypeName } from '../scalar-type.js';
+import { elementSize, scalarTypeName, type ScalarType } from '../scalar-type.js';
 import { readPayloadHeader } from './payload-header.js';
 import type {
   ArenaSummary,
@@ -62,12 +62,9 @@ function scalarValue(value: EValue, values: readonly EValue[]): SummaryValue {
   }
 }
 
-function tensorBytes(sizes: readonly number[], scalarType: number): number {
-  try {
-    return sizes.reduce((total, size) => total * Math.max(0, size), 1) * elementSize(scalarType as never);
-  } catch {
-    return 0;
-  }
+/** nbytes as the runtime computes it (negative sizes, which the runtime rejects, count as 0). */
+function tensorBytes(sizes: readonly number[], scalarType: ScalarType): number {
+  return sizes.reduce((total, size) => total * Math.max(0, size), 1) * elementSize(scalarType);
 }
 
 function valueSummary(plan: ExecutionPlan, index: number, name: string | undefined): ValueSummary {
