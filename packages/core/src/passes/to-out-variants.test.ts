@@ -24,6 +24,6 @@ describe('to-out-variants', () => {
     expect(calls.map((n) => n.target)).toEqual(['etch::alloc', 'aten::_to_copy.out']);
     const [out] = evaluateProgram(lowered, [Tensor.fromArray(ScalarType.FLOAT, [3], Float32Array.of(1, 0.5, -2))], { registry });
     expect((out as Tensor).dtype).toBe(ScalarType.HALF);
-    expect(Array.from((out as Tensor).data)).toEqual([0x3c00, 0x3800, 0xc000]);
+    expect(Array.from((out as Tensor).data as Uint16Array)).toEqual([0x3c00, 0x3800, 0xc000]);
   });
 });
