@@ -5,7 +5,6 @@
  */
 
 import type { Node, NodeArgument } from '@etch/core';
-import type { XnnGraphBuilder } from '../lower/xnn-graph-builder.js';
 import { type SupportContext, numberOf } from '../partition/support-context.js';
 import { type Support, type XnnpackOperator, declined, supported } from './operator.js';
 
