@@ -64,49 +64,49 @@ export class FlatBufferReader {
     }
   }
 
-  u8(offset: number, field: string): number {
+  uint8(offset: number, field: string): number {
     this.check(offset, 1, field);
     return this.view.getUint8(offset);
   }
 
-  i8(offset: number, field: string): number {
+  int8(offset: number, field: string): number {
     this.check(offset, 1, field);
     return this.view.getInt8(offset);
   }
 
-  u16(offset: number, field: string): number {
+  uint16(offset: number, field: string): number {
     this.check(offset, 2, field);
     return this.view.getUint16(offset, true);
   }
 
-  i32(offset: number, field: string): number {
+  int32(offset: number, field: string): number {
     this.check(offset, 4, field);
     return this.view.getInt32(offset, true);
   }
 
-  u32(offset: number, field: string): number {
+  uint32(offset: number, field: string): number {
     this.check(offset, 4, field);
     return this.view.getUint32(offset, true);
   }
 
-  i64(offset: number, field: string): bigint {
+  int64(offset: number, field: string): bigint {
     this.check(offset, 8, field);
     return this.view.getBigInt64(offset, true);
   }
 
-  u64(offset: number, field: string): bigint {
+  uint64(offset: number, field: string): bigint {
     this.check(offset, 8, field);
     return this.view.getBigUint64(offset, true);
   }
 
-  f64(offset: number, field: string): number {
+  float64(offset: number, field: string): number {
     this.check(offset, 8, field);
     return this.view.getFloat64(offset, true);
   }
 
   /** Follows the uoffset stored at `offset` (relative to its own position). */
   follow(offset: number, field: string): number {
-    const target = offset + this.u32(offset, field);
+    const target = offset + this.uint32(offset, field);
     if (target >= this.end) throw this.error(field, `offset points to ${target}, past the end of the flatbuffer (${this.end})`, offset);
     return target;
   }
@@ -114,12 +114,12 @@ export class FlatBufferReader {
   /** The table whose start is at `position`, with its vtable validated. */
   table(position: number, field: string): Table {
     this.spend(1, field, position);
-    const vtable = position - this.i32(position, field);
+    const vtable = position - this.int32(position, field);
     if (vtable < 0 || vtable + 4 > this.end) {
       throw this.error(field, `vtable at ${vtable} is outside the flatbuffer`, position);
     }
-    const vtableSize = this.u16(vtable, `${field} (vtable size)`);
-    const objectSize = this.u16(vtable + 2, `${field} (table size)`);
+    const vtableSize = this.uint16(vtable, `${field} (vtable size)`);
+    const objectSize = this.uint16(vtable + 2, `${field} (table size)`);
     if (vtableSize < 4 || vtableSize % 2 !== 0) {
       throw this.error(field, `vtable size ${vtableSize} is not an even number ≥ 4`, vtable);
     }
@@ -151,7 +151,7 @@ export class Table {
   private field(slot: number, size: number, name: string): number {
     const entry = 4 + 2 * slot;
     if (entry + 2 > this.vtableSize) return 0;
-    const relative = this.reader.u16(this.vtable + entry, `${this.path}.${name}`);
+    const relative = this.reader.uint16(this.vtable + entry, `${this.path}.${name}`);
     if (relative === 0) return 0;
     // Like the FlatBuffers verifier, only the buffer bounds are enforced, not the table size the
     // vtable records: flatc 2.x writes sizes that stop short of a trailing 8-byte field.
@@ -164,52 +164,52 @@ export class Table {
 
   has(slot: number): boolean {
     const entry = 4 + 2 * slot;
-    return entry + 2 <= this.vtableSize && this.reader.u16(this.vtable + entry, this.path) !== 0;
+    return entry + 2 <= this.vtableSize && this.reader.uint16(this.vtable + entry, this.path) !== 0;
   }
 
-  u8(slot: number, name: string, fallback = 0): number {
+  uint8(slot: number, name: string, fallback = 0): number {
     const at = this.field(slot, 1, name);
-    return at ? this.reader.u8(at, `${this.path}.${name}`) : fallback;
+    return at ? this.reader.uint8(at, `${this.path}.${name}`) : fallback;
   }
 
-  i8(slot: number, name: string, fallback = 0): number {
+  int8(slot: number, name: string, fallback = 0): number {
     const at = this.field(slot, 1, name);
-    return at ? this.reader.i8(at, `${this.path}.${name}`) : fallback;
+    return at ? this.reader.int8(at, `${this.path}.${name}`) : fallback;
   }
 
   bool(slot: number, name: string): boolean {
-    return this.u8(slot, name) !== 0;
+    return this.uint8(slot, name) !== 0;
   }
 
-  i32(slot: number, name: string, fallback = 0): number {
+  int32(slot: number, name: string, fallback = 0): number {
     const at = this.field(slot, 4, name);
-    return at ? this.reader.i32(at, `${this.path}.${name}`) : fallback;
+    return at ? this.reader.int32(at, `${this.path}.${name}`) : fallback;
   }
 
-  u32(slot: number, name: string, fallback = 0): number {
+  uint32(slot: number, name: string, fallback = 0): number {
     const at = this.field(slot, 4, name);
-    return at ? this.reader.u32(at, `${this.path}.${name}`) : fallback;
+    return at ? this.reader.uint32(at, `${this.path}.${name}`) : fallback;
   }
 
-  i64(slot: number, name: string): bigint {
+  int64(slot: number, name: string): bigint {
     const at = this.field(slot, 8, name);
-    return at ? this.reader.i64(at, `${this.path}.${name}`) : 0n;
+    return at ? this.reader.int64(at, `${this.path}.${name}`) : 0n;
   }
 
   /** A uint64 that must fit a JavaScript number exactly (sizes and offsets). */
-  u64Number(slot: number, name: string): number {
+  uint64Number(slot: number, name: string): number {
     const at = this.field(slot, 8, name);
     if (!at) return 0;
-    const value = this.reader.u64(at, `${this.path}.${name}`);
+    const value = this.reader.uint64(at, `${this.path}.${name}`);
     if (value > BigInt(Number.MAX_SAFE_INTEGER)) {
       throw this.reader.error(`${this.path}.${name}`, `value ${value} does not fit in 2^53`, at);
     }
     return Number(value);
   }
 
-  f64(slot: number, name: string): number {
+  float64(slot: number, name: string): number {
     const at = this.field(slot, 8, name);
-    return at ? this.reader.f64(at, `${this.path}.${name}`) : 0;
+    return at ? this.reader.float64(at, `${this.path}.${name}`) : 0;
   }
 
   /** Position of the referenced object, or 0 when absent. */
@@ -237,7 +237,7 @@ export class Table {
     const target = this.reference(slot, name);
     if (!target) return null;
     const field = `${this.path}.${name}`;
-    const length = this.reader.u32(target, field);
+    const length = this.reader.uint32(target, field);
     this.reader.check(target + 4, length, field);
     this.reader.spend(1 + (length >>> 6), field, target);
     return this.reader.bytes.subarray(target + 4, target + 4 + length);
@@ -248,7 +248,7 @@ export class Table {
     const target = this.reference(slot, name);
     if (!target) return null;
     const field = `${this.path}.${name}`;
-    const length = this.reader.u32(target, field);
+    const length = this.reader.uint32(target, field);
     if (length * elementSize > this.reader.end - target - 4) {
       throw this.reader.error(field, `vector of ${length} × ${elementSize}-byte elements overruns the flatbuffer`, target);
     }
@@ -275,29 +275,29 @@ export class Table {
   }
 
   int32s(slot: number, name: string): number[] | null {
-    return this.scalars(slot, name, 4, (at, field) => this.reader.i32(at, field));
+    return this.scalars(slot, name, 4, (at, field) => this.reader.int32(at, field));
   }
 
   uint8s(slot: number, name: string): number[] | null {
-    return this.scalars(slot, name, 1, (at, field) => this.reader.u8(at, field));
+    return this.scalars(slot, name, 1, (at, field) => this.reader.uint8(at, field));
   }
 
   bools(slot: number, name: string): boolean[] | null {
-    return this.scalars(slot, name, 1, (at, field) => this.reader.u8(at, field) !== 0);
+    return this.scalars(slot, name, 1, (at, field) => this.reader.uint8(at, field) !== 0);
   }
 
   int64s(slot: number, name: string): bigint[] | null {
-    return this.scalars(slot, name, 8, (at, field) => this.reader.i64(at, field));
+    return this.scalars(slot, name, 8, (at, field) => this.reader.int64(at, field));
   }
 
   float64s(slot: number, name: string): number[] | null {
-    return this.scalars(slot, name, 8, (at, field) => this.reader.f64(at, field));
+    return this.scalars(slot, name, 8, (at, field) => this.reader.float64(at, field));
   }
 
   /** An int64/uint64 vector whose entries must be non-negative and below 2^53. */
   sizes64(slot: number, name: string): number[] | null {
     return this.scalars(slot, name, 8, (at, field) => {
-      const value = this.reader.i64(at, field);
+      const value = this.reader.int64(at, field);
       if (value < 0n || value > BigInt(Number.MAX_SAFE_INTEGER)) {
         throw this.reader.error(field, `size ${value} is negative or does not fit in 2^53`, at);
       }

@@ -70,7 +70,7 @@ export function readFlatTensorHeader(bytes: Uint8Array, options: { source?: stri
 }
 
 function scalarTypeOf(table: Table, slot: number): TensorLayout['scalarType'] {
-  const code = table.i8(slot, 'scalar_type');
+  const code = table.int8(slot, 'scalar_type');
   if (!isScalarType(code)) throw table.reader.error(`${table.path}.scalar_type`, `scalar type ${code} is not in the schema`, table.position);
   return code;
 }
@@ -85,8 +85,8 @@ function readLegacyTensor(table: Table): PtdTensorMetadata {
     scalarType: scalarTypeOf(table, 1),
     sizes: table.int32s(2, 'sizes') ?? [],
     dimOrder: table.uint8s(3, 'dim_order') ?? [],
-    segmentIndex: table.u32(4, 'segment_index'),
-    offset: table.u64Number(5, 'offset'),
+    segmentIndex: table.uint32(4, 'segment_index'),
+    offset: table.uint64Number(5, 'offset'),
   };
 }
 
@@ -109,8 +109,8 @@ export function readPtd(bytes: Uint8Array, options: ReadPtdOptions = {}): PtdFil
   const namedSlot = legacy ? 4 : 2;
   const segments =
     root.tables(segmentsSlot, 'segments', (table, index): Segment => {
-      const offset = table.u64Number(0, 'offset');
-      const size = table.u64Number(1, 'size');
+      const offset = table.uint64Number(0, 'offset');
+      const size = table.uint64Number(1, 'size');
       const start = header.segmentBaseOffset + offset;
       if (offset + size > header.segmentDataSize || start + size > bytes.length) {
         throw reader.error(`FlatTensor.segments[${index}]`, `segment [${offset}, +${size}) is outside the ${header.segmentDataSize} bytes of segment data`, table.position);
@@ -120,7 +120,7 @@ export function readPtd(bytes: Uint8Array, options: ReadPtdOptions = {}): PtdFil
   const namedData =
     root.tables(namedSlot, 'named_data', (table): PtdNamedData => {
       const layout = legacy ? null : table.table(2, 'tensor_layout');
-      return { key: table.string(0, 'key') ?? '', segmentIndex: table.u32(1, 'segment_index'), tensorLayout: layout ? readLayout(layout) : null };
+      return { key: table.string(0, 'key') ?? '', segmentIndex: table.uint32(1, 'segment_index'), tensorLayout: layout ? readLayout(layout) : null };
     }) ?? [];
   const tensors = legacy ? (root.tables(2, 'tensors', readLegacyTensor) ?? []) : [];
   for (const [index, entry] of namedData.entries()) {
@@ -131,10 +131,10 @@ export function readPtd(bytes: Uint8Array, options: ReadPtdOptions = {}): PtdFil
   }
   return {
     schema: legacy ? 'v0.6' : 'current',
-    version: root.u32(0, 'version'),
+    version: root.uint32(0, 'version'),
     segments,
     namedData,
-    tensorAlignment: legacy ? root.u32(1, 'tensor_alignment') : 0,
+    tensorAlignment: legacy ? root.uint32(1, 'tensor_alignment') : 0,
     tensors,
   };
 }

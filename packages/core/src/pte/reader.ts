@@ -53,7 +53,7 @@ const INSTRUCTION_BY_TAG = new Map<number, Instruction['kind']>(
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 function enumValue<T extends number>(table: Table, slot: number, name: string, maximum: number, fallback = 0): T {
-  const value = table.i8(slot, name, fallback);
+  const value = table.int8(slot, name, fallback);
   if (value < 0 || value > maximum) {
     throw table.reader.error(`${table.path}.${name}`, `enum value ${value} is not in the schema (0..${maximum})`, table.position);
   }
@@ -61,25 +61,25 @@ function enumValue<T extends number>(table: Table, slot: number, name: string, m
 }
 
 function readAllocation(table: Table): AllocationDetails {
-  const low = table.u32(1, 'memory_offset_low');
-  const high = table.u32(2, 'memory_offset_high');
+  const low = table.uint32(1, 'memory_offset_low');
+  const high = table.uint32(2, 'memory_offset_high');
   if (high >= 0x200000) throw table.reader.error(`${table.path}.memory_offset_high`, `offset high word ${high} makes the offset exceed 2^53`, table.position);
-  return { memoryId: table.u32(0, 'memory_id'), memoryOffset: high * 0x1_0000_0000 + low };
+  return { memoryId: table.uint32(0, 'memory_id'), memoryOffset: high * 0x1_0000_0000 + low };
 }
 
 function readExtraTensorInfo(table: Table): ExtraTensorInfo {
-  const index = table.u64Number(0, 'mutable_data_segments_idx');
+  const index = table.uint64Number(0, 'mutable_data_segments_idx');
   return {
     mutableDataSegmentsIdx: index,
     fullyQualifiedName: table.string(1, 'fully_qualified_name'),
     location: enumValue<TensorDataLocation>(table, 2, 'location', 1),
     deviceType: enumValue<DeviceType>(table, 3, 'device_type', 1),
-    deviceIndex: table.i8(4, 'device_index'),
+    deviceIndex: table.int8(4, 'device_index'),
   };
 }
 
 function readTensor(table: Table): PteTensor {
-  const scalarType = table.i8(0, 'scalar_type');
+  const scalarType = table.int8(0, 'scalar_type');
   if (!isScalarType(scalarType)) {
     throw table.reader.error(`${table.path}.scalar_type`, `scalar type ${scalarType} is not in the schema`, table.position);
   }
@@ -87,20 +87,20 @@ function readTensor(table: Table): PteTensor {
   const extra = table.table(9, 'extra_tensor_info');
   return {
     scalarType,
-    storageOffset: table.i32(1, 'storage_offset'),
+    storageOffset: table.int32(1, 'storage_offset'),
     sizes: table.int32s(2, 'sizes') ?? [],
     dimOrder: table.uint8s(3, 'dim_order') ?? [],
     requiresGrad: table.bool(4, 'requires_grad'),
-    dataBufferIdx: table.u32(5, 'data_buffer_idx'),
+    dataBufferIdx: table.uint32(5, 'data_buffer_idx'),
     allocationInfo: allocation ? readAllocation(allocation) : null,
-    layout: table.i8(7, 'layout'),
+    layout: table.int8(7, 'layout'),
     shapeDynamism: enumValue<TensorShapeDynamism>(table, 8, 'shape_dynamism', 2),
     extraTensorInfo: extra ? readExtraTensorInfo(extra) : null,
   };
 }
 
 function readEValue(table: Table): EValue {
-  const tag = table.u8(0, 'val_type');
+  const tag = table.uint8(0, 'val_type');
   const kind = KERNEL_TYPE_BY_TAG.get(tag);
   if (!kind) throw table.reader.error(`${table.path}.val_type`, `union tag ${tag} is not a KernelTypes member (1..11)`, table.position);
   const value = table.table(1, 'val');
@@ -108,11 +108,11 @@ function readEValue(table: Table): EValue {
   if (!value) throw table.reader.error(`${table.path}.val`, `${kind} value has no payload table`, table.position);
   switch (kind) {
     case 'Int':
-      return { kind, value: value.i64(0, 'int_val') };
+      return { kind, value: value.int64(0, 'int_val') };
     case 'Bool':
       return { kind, value: value.bool(0, 'bool_val') };
     case 'Double':
-      return { kind, value: value.f64(0, 'double_val') };
+      return { kind, value: value.float64(0, 'double_val') };
     case 'Tensor':
       return { kind, tensor: readTensor(value) };
     case 'String':
@@ -137,33 +137,33 @@ function readEValue(table: Table): EValue {
 }
 
 function readInstruction(table: Table): Instruction {
-  const tag = table.u8(0, 'instr_args_type');
+  const tag = table.uint8(0, 'instr_args_type');
   const kind = INSTRUCTION_BY_TAG.get(tag);
   if (!kind) throw table.reader.error(`${table.path}.instr_args_type`, `union tag ${tag} is not an InstructionArguments member (1..5)`, table.position);
   const argumentsTable = table.table(1, 'instr_args');
   if (!argumentsTable) throw table.reader.error(`${table.path}.instr_args`, `${kind} has no payload table`, table.position);
   switch (kind) {
     case 'KernelCall':
-      return { kind, opIndex: argumentsTable.i32(0, 'op_index'), args: argumentsTable.int32s(1, 'args') ?? [] };
+      return { kind, opIndex: argumentsTable.int32(0, 'op_index'), args: argumentsTable.int32s(1, 'args') ?? [] };
     case 'DelegateCall':
-      return { kind, delegateIndex: argumentsTable.i32(0, 'delegate_index'), args: argumentsTable.int32s(1, 'args') ?? [] };
+      return { kind, delegateIndex: argumentsTable.int32(0, 'delegate_index'), args: argumentsTable.int32s(1, 'args') ?? [] };
     case 'MoveCall':
-      return { kind, moveFrom: argumentsTable.i32(0, 'move_from'), moveTo: argumentsTable.i32(1, 'move_to') };
+      return { kind, moveFrom: argumentsTable.int32(0, 'move_from'), moveTo: argumentsTable.int32(1, 'move_to') };
     case 'JumpFalseCall':
       return {
         kind,
-        condValueIndex: argumentsTable.i32(0, 'cond_value_index'),
-        destinationInstruction: argumentsTable.i32(1, 'destination_instruction'),
+        condValueIndex: argumentsTable.int32(0, 'cond_value_index'),
+        destinationInstruction: argumentsTable.int32(1, 'destination_instruction'),
       };
     case 'FreeCall':
-      return { kind, valueIndex: argumentsTable.i32(0, 'value_index') };
+      return { kind, valueIndex: argumentsTable.int32(0, 'value_index') };
   }
 }
 
 function readFrame(table: Table): Frame {
   return {
     filename: table.string(0, 'filename'),
-    lineno: table.i32(1, 'lineno'),
+    lineno: table.int32(1, 'lineno'),
     name: table.string(2, 'name'),
     context: table.string(3, 'context'),
   };
@@ -195,7 +195,7 @@ function readDelegate(table: Table): BackendDelegate {
   if (!processed) throw table.reader.error(`${table.path}.processed`, 'delegate has no processed data reference', table.position);
   return {
     id,
-    processed: { location: enumValue<DataLocation>(processed, 0, 'location', 1), index: processed.u32(1, 'index') },
+    processed: { location: enumValue<DataLocation>(processed, 0, 'location', 1), index: processed.uint32(1, 'index') },
     compileSpecs: table.tables(2, 'compile_specs', readCompileSpec) ?? [],
   };
 }
@@ -206,9 +206,9 @@ function readContainerMetadata(table: Table): ContainerMetadata {
 
 function readNonConstBufferDevice(table: Table): NonConstBufferDevice {
   return {
-    bufferIdx: table.i32(0, 'buffer_idx'),
+    bufferIdx: table.int32(0, 'buffer_idx'),
     deviceType: enumValue<DeviceType>(table, 1, 'device_type', 1),
-    deviceIndex: table.i8(2, 'device_index'),
+    deviceIndex: table.int8(2, 'device_index'),
   };
 }
 
@@ -231,7 +231,7 @@ function readExecutionPlan(table: Table): ExecutionPlan {
 }
 
 function readSubsegmentOffsets(table: Table): SubsegmentOffsets {
-  return { segmentIndex: table.u32(0, 'segment_index'), offsets: table.sizes64(1, 'offsets') ?? [] };
+  return { segmentIndex: table.uint32(0, 'segment_index'), offsets: table.sizes64(1, 'offsets') ?? [] };
 }
 
 function checkSegmentIndex(reader: FlatBufferReader, field: string, index: number, count: number): void {
@@ -264,8 +264,8 @@ export function readPte(bytes: Uint8Array, options: ReadPteOptions = {}): PtePro
   const segmentBase = extended ? extended.segmentBaseOffset : 0;
   const segments: Segment[] =
     root.tables(4, 'segments', (table, index): Segment => {
-      const offset = table.u64Number(0, 'offset');
-      const size = table.u64Number(1, 'size');
+      const offset = table.uint64Number(0, 'offset');
+      const size = table.uint64Number(1, 'size');
       const start = segmentBase + offset;
       if (size > 0 && (!extended || extended.segmentBaseOffset === 0 || start + size > bytes.length)) {
         throw reader.error(`Program.segments[${index}]`, `segment [${offset}, +${size}) is not inside the file's segment data (base ${segmentBase}, file ${bytes.length} bytes)`, table.position);
@@ -275,10 +275,10 @@ export function readPte(bytes: Uint8Array, options: ReadPteOptions = {}): PtePro
   const constantSegmentTable = root.table(5, 'constant_segment');
   const constantSegment = constantSegmentTable ? readSubsegmentOffsets(constantSegmentTable) : null;
   const mutableDataSegments = root.tables(6, 'mutable_data_segments', readSubsegmentOffsets);
-  const namedData = root.tables(7, 'named_data', (table): NamedData => ({ key: table.string(0, 'key') ?? '', segmentIndex: table.u32(1, 'segment_index') }));
+  const namedData = root.tables(7, 'named_data', (table): NamedData => ({ key: table.string(0, 'key') ?? '', segmentIndex: table.uint32(1, 'segment_index') }));
   const backendDelegateData = root.tables(3, 'backend_delegate_data', (table) => table.bytes(0, 'data') ?? new Uint8Array(0)) ?? [];
   const program: PteProgram = {
-    version: root.u32(0, 'version'),
+    version: root.uint32(0, 'version'),
     executionPlans: root.tables(1, 'execution_plan', readExecutionPlan) ?? [],
     constantBuffer: root.tables(2, 'constant_buffer', (table) => table.bytes(0, 'storage') ?? new Uint8Array(0)) ?? [],
     backendDelegateData,
