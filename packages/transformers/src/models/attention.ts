@@ -25,7 +25,7 @@ export interface AttentionContext {
   readonly cache: KeyValueCache;
 }
 
-/** [1, seq, heads·headDim] → [1, heads, seq, headDim]. */
+/** [1, seq, heads·headDim] → [1, seq, heads, headDim] (heads move to dim 1 after any per-head norm). */
 function splitHeads(graph: ModelGraph, input: NodeArgument, heads: number, headDim: number): NodeArgument {
   return graph.view(input, [1, -1, heads, headDim]);
 }
