@@ -157,8 +157,9 @@ export class XnnGraphBuilder {
     this.nodes.push({ ...node, debugHandle: this.debugHandle++ } as XnnNode);
   }
 
+  /** Registers constant bytes (kept as given: callers pass fresh or immutable data). */
   private addConstant(bytes: Uint8Array, scale: boolean): number {
-    this.pending.push({ bytes: bytes.slice(), scale });
+    this.pending.push({ bytes, scale });
     return this.pending.length;
   }
 
