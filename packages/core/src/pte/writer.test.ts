@@ -172,11 +172,20 @@ describe('writePte', () => {
   });
 
   it('rejects values that do not fit their schema type', () => {
-    const program = tinyProgram([]);
+    const program = tinyProgram([new Uint8Array(0), new Uint8Array(1)]);
     program.executionPlans[0]!.nonConstBufferSizes = [0, -1];
     expect(() => writePte(program)).toThrow(InvalidArgumentError);
     program.executionPlans[0]!.nonConstBufferSizes = [0, 1.5];
     expect(() => writePte(program)).toThrow(/nonConstBufferSizes/);
+  });
+
+  it('rejects segment and payload references that point at nothing', () => {
+    const named = { ...tinyProgram([new Uint8Array(1)]), namedData: [{ key: 'w', segmentIndex: 1 }] };
+    named.executionPlans[0]!.delegates = [];
+    expect(() => writePte(named)).toThrow(/namedData\[0\]\.segmentIndex/);
+    const delegate = tinyProgram([new Uint8Array(1), new Uint8Array(1)]);
+    delegate.executionPlans[0]!.delegates[0]!.processed = { location: 0, index: 3 };
+    expect(() => writePte(delegate)).toThrow(InvalidArgumentError);
   });
 
   it('shares an offset between an empty segment and the next one', () => {

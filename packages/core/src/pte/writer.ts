@@ -357,6 +357,31 @@ class ProgramPacker {
   }
 }
 
+/** Throws unless every segment and inline-payload reference points at something that exists (readPte checks the same). */
+function checkReferences(program: PteProgram): void {
+  const segmentCount = program.segments.length;
+  const fail = (field: string, index: number, count: number, what: string): never => {
+    throw new InvalidArgumentError(field, `index ${index} is out of range (${count} ${what})`, { hint: 'Add the segment or payload it refers to, or fix the index.' });
+  };
+  const constant = program.constantSegment;
+  if (constant && constant.offsets.length > 1 && constant.segmentIndex >= segmentCount) fail('constantSegment.segmentIndex', constant.segmentIndex, segmentCount, 'segments');
+  (program.mutableDataSegments ?? []).forEach((entry, index) => {
+    if (entry.segmentIndex >= segmentCount) fail(`mutableDataSegments[${index}].segmentIndex`, entry.segmentIndex, segmentCount, 'segments');
+  });
+  (program.namedData ?? []).forEach((entry, index) => {
+    if (entry.segmentIndex >= segmentCount) fail(`namedData[${index}].segmentIndex`, entry.segmentIndex, segmentCount, 'segments');
+  });
+  program.executionPlans.forEach((plan, planIndex) =>
+    plan.delegates.forEach((delegate, delegateIndex) => {
+      const inline = delegate.processed.location === 0;
+      const count = inline ? program.backendDelegateData.length : segmentCount;
+      if (delegate.processed.index >= count) {
+        fail(`executionPlans[${planIndex}].delegates[${delegateIndex}].processed.index`, delegate.processed.index, count, inline ? 'inline payloads' : 'segments');
+      }
+    }),
+  );
+}
+
 /**
  * Where each segment goes, relative to the segment base: the first at 0, each next one at the
  * first multiple of `alignment` (128) after the end of the previous one (so an empty segment shares its
@@ -393,9 +418,11 @@ export interface WritePteOptions {
  * Encodes `program` as a `.pte` file. `segments[i].offset` and `.size` are ignored and
  * recomputed from the segment data (see `layoutSegments`); everything else is written as given.
  *
- * @throws InvalidArgumentError when a field does not fit its schema type.
+ * @throws InvalidArgumentError when a field does not fit its schema type or a segment/payload
+ *   index points at nothing.
  */
 export function writePte(program: PteProgram, options: WritePteOptions = {}): Uint8Array {
+  checkReferences(program);
   const layout = layoutSegments(program.segments.map((segment) => segment.data.length));
   const builder = new Builder(1024);
   const tables = new TableBuilder(builder, options.fieldOrder ?? 'declaration', options.vtableSharing ?? 'identical');
