@@ -60,4 +60,14 @@ describe('factories', () => {
     expect(infinite.data[0]).toBe(-Infinity);
     expect(() => run('aten::arange.start_step', 0, 5, 0, null)).toThrow(/step must be nonzero/);
   });
+
+  it('fill and empty', () => {
+    const self = Tensor.zeros(ScalarType.LONG, [3]);
+    expect([...run('aten::fill.Scalar', self, 4).data]).toEqual([4n, 4n, 4n]);
+    expect(run('aten::fill_.Scalar', self, -1)).toBe(self);
+    expect([...self.data]).toEqual([-1n, -1n, -1n]);
+    const empty = run('aten::empty.memory_format', [2, 2], null, null, null, null, null);
+    expect(empty.dtype).toBe(ScalarType.FLOAT);
+    expect(empty.shape).toEqual([2, 2]);
+  });
 });

@@ -1,6 +1,6 @@
 /**
- * Tensor factories: `full`, `full_like`, `zeros`, `ones`, `zeros_like`, `ones_like`,
- * `scalar_tensor` and `arange`. Default dtypes follow torch (float32 for `zeros`/`ones`/
+ * Tensor factories: `full`, `full_like`, `zeros`, `ones`, `zeros_like`, `ones_like`, `empty`,
+ * `fill`, `scalar_tensor` and `arange`. Default dtypes follow torch (float32 for `zeros`/`ones`/
  * `scalar_tensor`; `full` and `arange` by the kind of their Scalars). `arange` sizes stay symbolic
  * when its bounds are symbolic sizes with a step of 1 (`arange(start_pos, start_pos + seq_len)`).
  * Their out variants take no TensorOptions: the out tensor's dtype decides what is stored.
@@ -11,7 +11,7 @@ import { type Dim, addDims, mulDims } from '../../ir/sym.js';
 import { storeValue } from '../../kernels/access.js';
 import type { Tensor } from '../../kernels/tensor.js';
 import { ScalarType } from '../../scalar-type.js';
-import type { OperatorDefinition } from '../definition.js';
+import { type OperatorDefinition, defineOperator } from '../definition.js';
 import type { MetaArgs } from '../meta-args.js';
 import type { RuntimeArgs } from '../runtime-args.js';
 import { defineLooseFamily } from './family.js';
@@ -109,6 +109,20 @@ export function creationOperators(): OperatorDefinition[] {
     ...constantFamily('ones', 1, false),
     ...constantFamily('zeros_like', 0, true),
     ...constantFamily('ones_like', 1, true),
+    ...defineLooseFamily({
+      functional: `aten::empty.memory_format(SymInt[] size, *, ${OPTIONS}, MemoryFormat? memory_format=None) -> Tensor`,
+      out: 'aten::empty.out(SymInt[] size, *, MemoryFormat? memory_format=None, Tensor(a!) out) -> Tensor(a!)',
+      infer: (args) => [tensorMeta(requestedDtype(args) ?? ScalarType.FLOAT, sizeOf(args))],
+      // Uninitialized in torch; zeros here, so results never depend on stale memory.
+      compute: (_args, [out]) => fill(out!, 0),
+    }),
+    ...defineOperator({
+      functional: 'aten::fill.Scalar(Tensor self, Scalar value) -> Tensor',
+      out: 'aten::fill.Scalar_out(Tensor self, Scalar value, *, Tensor(a!) out) -> Tensor(a!)',
+      inplace: 'aten::fill_.Scalar(Tensor(a!) self, Scalar value) -> Tensor(a!)',
+      infer: (args) => [tensorMeta(args.tensor('self').dtype, args.tensor('self').shape)],
+      compute: (args, [out]) => fill(out!, args.float('value')),
+    }),
     ...defineLooseFamily({
       functional: `aten::scalar_tensor(Scalar s, *, ${OPTIONS}) -> Tensor`,
       out: 'aten::scalar_tensor.out(Scalar s, *, Tensor(a!) out) -> Tensor(a!)',

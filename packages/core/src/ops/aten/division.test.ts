@@ -41,4 +41,23 @@ describe('rounding divisions and rsub', () => {
     expect(half.dtype).toBe(ScalarType.FLOAT);
     expect([...half.data]).toEqual([0.5, 1]);
   });
+
+  it('div with rounding modes keeps integers integral and rejects unknown modes', () => {
+    expect([...run('aten::div.Tensor_mode', i64([7, -7]), i64([2, 2]), 'trunc').data]).toEqual([3n, -3n]);
+    expect([...run('aten::div.Tensor_mode', i64([7, -7]), i64([2, 2]), 'floor').data]).toEqual([3n, -4n]);
+    expect([...run('aten::div.Tensor_mode', f32([7, -7]), f32([2, 2]), 'trunc').data]).toEqual([3, -3]);
+    expect([...run('aten::div.Scalar_mode', i64([7, -7]), 2, 'floor').data]).toEqual([3n, -4n]);
+    const quotient = run('aten::div.Tensor_mode', i64([7]), i64([2]), null);
+    expect(quotient.dtype).toBe(ScalarType.FLOAT);
+    expect([...quotient.data]).toEqual([3.5]);
+    expect(() => run('aten::div.Tensor_mode', i64([7]), i64([2]), 'round')).toThrow(/rounding_mode must be None, 'trunc' or 'floor'/);
+  });
+
+  it('in-place arithmetic writes into self', () => {
+    const self = f32([1, 2]);
+    expect(run('aten::mul_.Tensor', self, f32([3, 4]))).toBe(self);
+    run('aten::sub_.Scalar', self, 1, 2);
+    run('aten::div_.Scalar', self, 2);
+    expect([...self.data]).toEqual([0.5, 3]);
+  });
 });

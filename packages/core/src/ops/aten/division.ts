@@ -1,16 +1,17 @@
 /**
- * Rounding divisions: `floor_divide` (quotient rounded toward −∞) and `remainder` (Python's
- * modulo: the result takes the divisor's sign), for tensor and Scalar divisors, in the promoted
- * dtype. Integer division by zero is an error, as in torch; floats follow IEEE (±inf, NaN).
+ * Rounding divisions: `floor_divide` (quotient rounded toward −∞), `remainder` (Python's
+ * modulo: the result takes the divisor's sign) and `div` with a rounding mode, for tensor and
+ * Scalar divisors, in the promoted dtype. Integer division by zero is an error, as in torch; floats follow IEEE (±inf, NaN).
  */
 
-import { tensorMeta } from '../../ir/meta.js';
+import { tensorMeta, type TensorMeta } from '../../ir/meta.js';
 import { mapBinary } from '../../kernels/broadcast.js';
 import type { Tensor } from '../../kernels/tensor.js';
 import { ScalarType, isFloatingType } from '../../scalar-type.js';
 import { type OperatorDefinition, defineOperator } from '../definition.js';
-import type { MetaArgs } from '../meta-args.js';
+import type { MetaArgs, MetaValue } from '../meta-args.js';
 import type { RuntimeArgs } from '../runtime-args.js';
+import type { RuntimeValue } from '../runtime-value.js';
 import { scalarTensor, tensorScalarOperands, tensorTensorOperands } from './operands.js';
 
 type Binary = (x: number, y: number) => number;
@@ -60,7 +61,49 @@ function family(name: string, fn: Binary, tensorOverload: string, tensorOut: str
   ];
 }
 
-/** `floor_divide` and `remainder` (tensor and Scalar divisors, functional and out). */
+/** `div` with a rounding mode: None divides truly (float result), `trunc` and `floor` round. */
+function roundingMode(where: { fail(message: string): never }, mode: string | null): Binary | null {
+  if (mode === null) return null;
+  if (mode === 'trunc') return (x, y) => Math.trunc(x / y);
+  if (mode === 'floor') return floorDivide;
+  return where.fail(`rounding_mode must be None, 'trunc' or 'floor', got '${mode}'`);
+}
+
+/** The `rounding_mode` argument, at export time (a tagged value) or at run time (a string). */
+function modeOf(args: MetaArgs | RuntimeArgs): string | null {
+  const value: MetaValue | RuntimeValue = args.value('rounding_mode');
+  if (value === null || typeof value === 'string') return value;
+  if (typeof value === 'object' && 'kind' in value && (value.kind === 'none' || value.kind === 'str')) return value.kind === 'str' ? value.value : null;
+  return args.fail('rounding_mode must be a string or None');
+}
+
+function divModeMeta(args: MetaArgs, meta: TensorMeta): TensorMeta[] {
+  const rounding = roundingMode(args, modeOf(args));
+  if (meta.dtype === ScalarType.BOOL) args.fail('is not supported for bool tensors');
+  return [rounding || isFloatingType(meta.dtype) ? meta : tensorMeta(ScalarType.FLOAT, meta.shape)];
+}
+
+function divModeCompute(args: RuntimeArgs, self: Tensor, other: Tensor, out: Tensor): void {
+  const rounding = roundingMode(args, modeOf(args));
+  mapBinary(self, other, out, rounding ? integerGuard(args, out, rounding) : (x, y) => x / y);
+}
+
+/** `floor_divide`, `remainder` and `div` with a rounding mode (tensor and Scalar divisors). */
 export function divisionOperators(): OperatorDefinition[] {
-  return [...family('floor_divide', floorDivide, '', 'out', 'Scalar_out'), ...family('remainder', remainder, '.Tensor', 'Tensor_out', 'Scalar_out')];
+  return [
+    ...family('floor_divide', floorDivide, '', 'out', 'Scalar_out'),
+    ...family('remainder', remainder, '.Tensor', 'Tensor_out', 'Scalar_out'),
+    ...defineOperator({
+      functional: 'aten::div.Tensor_mode(Tensor self, Tensor other, *, str? rounding_mode) -> Tensor',
+      out: 'aten::div.out_mode(Tensor self, Tensor other, *, str? rounding_mode, Tensor(a!) out) -> Tensor(a!)',
+      infer: (args) => divModeMeta(args, tensorTensorOperands(args)),
+      compute: (args, [out]) => divModeCompute(args, args.tensor('self'), args.tensor('other'), out!),
+    }),
+    ...defineOperator({
+      functional: 'aten::div.Scalar_mode(Tensor self, Scalar other, *, str? rounding_mode) -> Tensor',
+      out: 'aten::div.Scalar_mode_out(Tensor self, Scalar other, *, str? rounding_mode, Tensor(a!) out) -> Tensor(a!)',
+      infer: (args) => divModeMeta(args, tensorScalarOperands(args)),
+      compute: (args, [out]) => divModeCompute(args, args.tensor('self'), scalarTensor(args.float('other'), out!.dtype), out!),
+    }),
+  ];
 }

@@ -28,10 +28,11 @@ import { softmaxOperators } from './softmax.js';
 import { symbolicOperators } from './symbolic.js';
 import { triangularOperators } from './triangular.js';
 import { unaryOperators } from './unary.js';
+import { viewAliasOperators } from './view-aliases.js';
 import { whereOperators } from './where.js';
 
 export function atenOperators(): OperatorDefinition[] {
-  return [
+  const operators = [
     ...arithmeticOperators(),
     ...attentionOperators(),
     ...bitwiseOperators(),
@@ -58,4 +59,5 @@ export function atenOperators(): OperatorDefinition[] {
     ...unaryOperators(),
     ...whereOperators(),
   ];
+  return [...operators, ...viewAliasOperators(operators)];
 }

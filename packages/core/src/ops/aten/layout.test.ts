@@ -6,11 +6,15 @@ import { ScalarType } from '../../scalar-type.js';
 import { createOperatorRegistry } from '../registry.js';
 import { RuntimeArgs } from '../runtime-args.js';
 import type { RuntimeValue } from '../runtime-value.js';
+import { copyOperators } from './copy.js';
 import { expandOperators } from './expand.js';
 import { permuteOperators } from './permute.js';
 import { reshapeOperators } from './reshape.js';
+import { sliceOperators } from './slice.js';
+import { viewAliasOperators } from './view-aliases.js';
 
-const registry = createOperatorRegistry([...reshapeOperators(), ...permuteOperators(), ...expandOperators()]);
+const copies = [...reshapeOperators(), ...permuteOperators(), ...expandOperators(), ...sliceOperators(), ...copyOperators()];
+const registry = createOperatorRegistry([...copies, ...viewAliasOperators(copies)]);
 
 function runAll(key: string, ...args: RuntimeValue[]): RuntimeValue[] {
   const def = registry.get(key);
@@ -62,5 +66,14 @@ describe('views, permutations and expansions', () => {
     expect(repeated.shape).toEqual([2, 1, 4]);
     expect([...repeated.data]).toEqual([1n, 2n, 1n, 2n, 1n, 2n, 1n, 2n]);
     expect(() => run('aten::expand_copy', range(3, [3]), [2], false)).toThrow(/cannot expand/);
+  });
+
+  it('view operators evaluate as their copies and lower to the copies\' out variants', () => {
+    expect(registry.get('aten::permute').outVariant).toBe('aten::permute_copy.out');
+    expect(registry.get('aten::slice.Tensor').outVariant).toBe('aten::slice_copy.Tensor_out');
+    expect(registry.get('aten::unbind.int').outVariant).toBe('aten::unbind_copy.int_out');
+    expect([...run('aten::transpose.int', range(6, [2, 3]), 0, 1).data]).toEqual([0, 3, 1, 4, 2, 5]);
+    expect(run('aten::expand', range(3, [3, 1]), [3, 2], false).shape).toEqual([3, 2]);
+    expect((runAll('aten::split.Tensor', range(5, [5]), 2, 0) as Tensor[]).map((piece) => [...piece.data])).toEqual([[0, 1], [2, 3], [4]]);
   });
 });

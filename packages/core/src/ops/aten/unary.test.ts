@@ -77,4 +77,24 @@ describe('unary operators', () => {
     expect(run('aten::relu_', self)).toBe(self);
     expect([...self.data]).toEqual([0, 2]);
   });
+
+  it('rounding functions (round is half to even) and sign', () => {
+    const x = () => f32([-2.5, -0.5, 0.5, 1.5, 2.5, -1.7]);
+    expect([...run('aten::round', x()).data]).toEqual([-2, -0, 0, 2, 2, -2]);
+    expect([...run('aten::floor', x()).data]).toEqual([-3, -1, 0, 1, 2, -2]);
+    expect([...run('aten::ceil', x()).data]).toEqual([-2, -0, 1, 2, 3, -1]);
+    expect([...run('aten::trunc', x()).data]).toEqual([-2, -0, 0, 1, 2, -1]);
+    expect([...run('aten::sign', x()).data]).toEqual([-1, -1, 1, 1, 1, -1]);
+  });
+
+  it('erf, expm1, log1p, log2, atan, isnan and isinf', () => {
+    const y = () => f32([-1, 0.25, 2]);
+    expectUlps(run('aten::erf', y()).data as Float32Array, [-0.8427007794380188, 0.27632638812065125, 0.9953222870826721], 1);
+    expectUlps(run('aten::expm1', y()).data as Float32Array, [-0.6321205496788025, 0.2840254306793213, 6.389056205749512], 1);
+    expectUlps(run('aten::log1p', f32([1, 0.25, 2])).data as Float32Array, [0.6931471824645996, 0.2231435477733612, 1.0986123085021973], 1);
+    expect([...run('aten::log2', f32([1, 0.25, 2])).data]).toEqual([0, -2, 1]);
+    expectUlps(run('aten::atan', y()).data as Float32Array, [-0.7853981852531433, 0.244978666305542, 1.1071487665176392], 1);
+    expect([...run('aten::isnan', f32([1, Number.NaN, Infinity])).data]).toEqual([0, 1, 0]);
+    expect([...run('aten::isinf', f32([1, Number.NaN, -Infinity])).data]).toEqual([0, 0, 1]);
+  });
 });

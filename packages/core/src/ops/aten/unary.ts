@@ -1,14 +1,16 @@
 /**
  * Elementwise functions of one tensor: neg, abs, exp, log, sqrt, rsqrt, reciprocal, sin, cos,
- * tanh, sigmoid, relu, silu, gelu, logical_not, bitwise_not. Transcendental ops on integer or bool
- * tensors produce float32, as torch promotes them. Where torch evaluates a formula in float32 step
- * by step (`rsqrt = 1 / sqrt(x)`, `sigmoid = 1 / (1 + exp(-x))`), each step is rounded to float32
- * for float32 (and half/bfloat16, whose math torch does in float32) results.
+ * tanh, sigmoid, relu, silu, gelu, erf, expm1, log1p, log2, log10, atan, floor, ceil, trunc,
+ * round (half to even), sign, isnan, isinf, logical_not, bitwise_not. Transcendental ops on
+ * integer or bool tensors produce float32, as torch promotes them. Where torch evaluates a formula
+ * in float32 step by step (`rsqrt = 1 / sqrt(x)`, `sigmoid = 1 / (1 + exp(-x))`), each step is
+ * rounded to float32 for float32 (and half/bfloat16, whose math torch does in float32) results.
  */
 
 import { tensorMeta, type TensorMeta } from '../../ir/meta.js';
 import { mapUnary } from '../../kernels/broadcast.js';
 import { erf } from '../../kernels/erf.js';
+import { nearbyint } from '../../kernels/quantize.js';
 import type { Tensor } from '../../kernels/tensor.js';
 import { ScalarType, isFloatingType, isIntegralType, scalarTypeName } from '../../scalar-type.js';
 import { type OperatorDefinition, defineOperator } from '../definition.js';
@@ -94,6 +96,19 @@ const SPECS: UnarySpec[] = [
     fn: (round, args) => gelu(round, args.str('approximate'), (message) => args.fail(message)),
     inplace: true,
   },
+  { name: 'erf', rule: 'float', fn: () => erf, inplace: true },
+  { name: 'expm1', rule: 'float', fn: () => Math.expm1, inplace: true },
+  { name: 'log1p', rule: 'float', fn: () => Math.log1p, inplace: true },
+  { name: 'log2', rule: 'float', fn: () => Math.log2, inplace: true },
+  { name: 'log10', rule: 'float', fn: () => Math.log10, inplace: true },
+  { name: 'atan', rule: 'float', fn: () => Math.atan, inplace: true },
+  { name: 'floor', rule: 'numeric', fn: () => Math.floor, inplace: true },
+  { name: 'ceil', rule: 'numeric', fn: () => Math.ceil, inplace: true },
+  { name: 'trunc', rule: 'numeric', fn: () => Math.trunc, inplace: true },
+  { name: 'round', rule: 'numeric', fn: () => nearbyint, inplace: true },
+  { name: 'sign', rule: 'numeric', fn: () => (x) => (x > 0 ? 1 : x < 0 ? -1 : x), inplace: true },
+  { name: 'isnan', rule: 'bool', fn: () => (x) => (x !== x ? 1 : 0) },
+  { name: 'isinf', rule: 'bool', fn: () => (x) => (x === Infinity || x === -Infinity ? 1 : 0) },
   { name: 'logical_not', rule: 'bool', fn: () => (x) => (x === 0 ? 1 : 0) },
   { name: 'bitwise_not', rule: 'integral-only', fn: (_round, _args, out) => (out.dtype === ScalarType.BOOL ? (x) => (x === 0 ? 1 : 0) : (x) => -x - 1) },
 ];
