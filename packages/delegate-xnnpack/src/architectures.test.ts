@@ -1,7 +1,8 @@
-// Every tiny golden architecture (Llama, Qwen2/3, Phi-3, Gemma 2, GPT-2) exported with each
-// XNNPACK recipe and run with the XNNPACK runtime backend, against the same program (same
-// quantization passes) on portable kernels. XNNPACK keeps 4-bit block scales in bfloat16, so the
-// 8da4w reference rounds its scales the same way.
+// Every tiny golden architecture (Llama, Qwen2/3, Phi-3, Gemma 2, GPT-2) exported with the fp32
+// XNNPACK recipe, and Llama and GPT-2 (plain and transposed linear weights) with the quantized
+// ones too, run with the XNNPACK runtime backend against the same program (same quantization
+// passes) on portable kernels. XNNPACK keeps 4-bit block scales in bfloat16, so the 8da4w
+// reference rounds its scales the same way.
 
 import { type Pass, type Recipe, ScalarType, Tensor, toExecutorch } from '@etch/core';
 import { bfloat16ToFloat, floatToBfloat16 } from '@etch/core/kernels';
@@ -13,6 +14,8 @@ import { xnnpackRecipes } from './recipes.js';
 import { xnnpackRuntime } from './runtime/xnnpack-runtime.js';
 
 const ARCHITECTURES = ['llama', 'llama3_rope', 'qwen2', 'qwen3', 'phi3', 'gemma2', 'gpt2'];
+/** Architectures also checked with the quantized recipes. */
+const QUANTIZED = new Set(['llama', 'gpt2']);
 const golden = findSharedData('golden');
 
 /** Rounds the group scales of 4-bit weights to bfloat16, as XNNPACK's qb4w filters hold them. */
@@ -46,9 +49,9 @@ async function logits(bytes: Uint8Array, withXnnpack: boolean): Promise<Float32A
 
 describe.skipIf(!golden)('golden architectures through the XNNPACK recipes', () => {
   for (const architecture of ARCHITECTURES) {
-    it(`${architecture}: every linear delegated; logits match portable kernels on the same program`, async () => {
+    it(`${architecture}: every linear delegated; logits match portable kernels on the same program${QUANTIZED.has(architecture) ? ' (fp32, 8da8w, 8da4w)' : ''}`, async () => {
       const program = exportProgram(await AutoModelForCausalLM.fromPretrained(`${golden}/${architecture}`), { sequenceLength: { max: 16 } });
-      for (const recipe of xnnpackRecipes()) {
+      for (const recipe of xnnpackRecipes().filter((candidate) => candidate.name === 'xnnpack' || QUANTIZED.has(architecture))) {
         const artifact = await toExecutorch(program, { recipe });
         expect(artifact.delegation[0]!.diagnostics.filter((diagnostic) => diagnostic.op === 'aten::linear'), recipe.name).toEqual([]);
         const reference: Recipe = {
