@@ -31,13 +31,15 @@ export class FlatBufferReader {
   /** Reads are confined to `[0, end)`; the rest of `bytes` (segment data) is not flatbuffer. */
   readonly end: number;
   private workLeft: number;
+  private readonly verifyAlignment: boolean;
 
-  constructor(bytes: Uint8Array, options: { source?: string; end?: number; limits?: FlatBufferReaderLimits } = {}) {
+  constructor(bytes: Uint8Array, options: { source?: string; end?: number; limits?: FlatBufferReaderLimits; verifyAlignment?: boolean } = {}) {
     this.bytes = bytes;
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.source = options.source;
     this.end = options.end ?? bytes.length;
     this.workLeft = options.limits?.workBudget ?? bytes.length * 2 + 4096;
+    this.verifyAlignment = options.verifyAlignment ?? false;
   }
 
   /** A PteFormatError naming the file (when known), the field and the byte offset. */
@@ -64,6 +66,12 @@ export class FlatBufferReader {
     }
   }
 
+  /** Bounds check plus, when verifying alignment, the FlatBuffers verifier's rule: a scalar's offset is a multiple of its size. */
+  private checkScalar(offset: number, size: number, field: string): void {
+    this.check(offset, size, field);
+    if (this.verifyAlignment && offset % size !== 0) throw this.error(field, `${size}-byte value at ${offset} is not ${size}-byte aligned`, offset);
+  }
+
   uint8(offset: number, field: string): number {
     this.check(offset, 1, field);
     return this.view.getUint8(offset);
@@ -75,32 +83,32 @@ export class FlatBufferReader {
   }
 
   uint16(offset: number, field: string): number {
-    this.check(offset, 2, field);
+    this.checkScalar(offset, 2, field);
     return this.view.getUint16(offset, true);
   }
 
   int32(offset: number, field: string): number {
-    this.check(offset, 4, field);
+    this.checkScalar(offset, 4, field);
     return this.view.getInt32(offset, true);
   }
 
   uint32(offset: number, field: string): number {
-    this.check(offset, 4, field);
+    this.checkScalar(offset, 4, field);
     return this.view.getUint32(offset, true);
   }
 
   int64(offset: number, field: string): bigint {
-    this.check(offset, 8, field);
+    this.checkScalar(offset, 8, field);
     return this.view.getBigInt64(offset, true);
   }
 
   uint64(offset: number, field: string): bigint {
-    this.check(offset, 8, field);
+    this.checkScalar(offset, 8, field);
     return this.view.getBigUint64(offset, true);
   }
 
   float64(offset: number, field: string): number {
-    this.check(offset, 8, field);
+    this.checkScalar(offset, 8, field);
     return this.view.getFloat64(offset, true);
   }
 

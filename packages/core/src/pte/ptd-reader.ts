@@ -22,6 +22,8 @@ export interface ReadPtdOptions {
   /** File name used in error messages. */
   source?: string;
   limits?: FlatBufferReaderLimits;
+  /** Require scalars at multiples of their size, as the FlatBuffers verifier does. */
+  verifyAlignment?: boolean;
 }
 
 function text(bytes: Uint8Array, at: number): string {
@@ -102,6 +104,7 @@ export function readPtd(bytes: Uint8Array, options: ReadPtdOptions = {}): PtdFil
     ...(source === undefined ? {} : { source }),
     end: header.flatbufferOffset + header.flatbufferSize,
     ...(options.limits ? { limits: options.limits } : {}),
+    verifyAlignment: options.verifyAlignment ?? false,
   });
   const root = reader.root('FlatTensor');
   const legacy = root.has(3) || root.has(4);

@@ -13,7 +13,7 @@ const ptdPath = findSharedData('conformance/upstream/hist_module_linear.ptd');
 describe('readPtd', () => {
   it.skipIf(!ptdPath)('reads the v0.6 hist_module_linear.ptd as its flatc decode describes', () => {
     const bytes = new Uint8Array(readFileSync(ptdPath!));
-    const file = readPtd(bytes, { source: 'hist_module_linear.ptd' });
+    const file = readPtd(bytes, { source: 'hist_module_linear.ptd', verifyAlignment: true });
     const json = readFlatcJson(`${ptdPath}.json`);
     expect(file.schema).toBe('v0.6');
     expect(file.tensorAlignment).toBe(json.tensor_alignment);
@@ -60,7 +60,7 @@ describe('readPtd', () => {
     expect(header).toMatchObject({ headerLength: 40, flatbufferOffset: 48, segmentDataSize: 328 });
     expect(header.segmentBaseOffset % 128).toBe(0);
     expect(bytes.length).toBe(header.segmentBaseOffset + 328);
-    const reread = readPtd(bytes);
+    const reread = readPtd(bytes, { verifyAlignment: true });
     expect(reread.schema).toBe('current');
     expect(canonicalJson(reread)).toBe(canonicalJson({ ...file, segments: [{ offset: 0, size: 4, data: file.segments[0]!.data }, { offset: 128, size: 200, data: file.segments[1]!.data }] }));
   });

@@ -133,7 +133,7 @@ describe('writePte → readPte on random programs', () => {
       const program = randomProgram(random);
       const options = layouts[iteration % layouts.length]!;
       const bytes = writePte(program, options);
-      const reread = readPte(bytes, { source: `random #${iteration}` });
+      const reread = readPte(bytes, { source: `random #${iteration}`, verifyAlignment: true });
       const expected = canonicalJson(expectedAfterWrite(program, reread));
       if (canonicalJson(reread) !== expected) expect(reread).toEqual(expectedAfterWrite(program, reread));
       expect(canonicalJson(reread)).toBe(expected);

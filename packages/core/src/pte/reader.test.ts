@@ -43,7 +43,7 @@ function expectSameDouble(actual: number, expected: number): void {
 describe('readPte on upstream vectors', () => {
   it.skipIf(vectors.length === 0).each(vectors.map((vector) => [vector.name, vector] as const))('%s matches the flatc decode', (_name, vector) => {
     const bytes = readVector(vector);
-    const program = readPte(bytes, { source: vector.name });
+    const program = readPte(bytes, { source: vector.name, verifyAlignment: true });
     const expected = programFromFlatcJson(readFlatcJson(vector.jsonPath), bytes);
     const actual = withoutDoubles(program);
     const reference = withoutDoubles(expected);
@@ -90,6 +90,32 @@ describe('readPte on malformed input', () => {
     expect((error as PteFormatError).field).toBe('file_identifier');
     expect((error as PteFormatError).offset).toBe(4);
     expect((error as PteFormatError).message).toContain('model.pte');
+  });
+
+  it('with verifyAlignment, rejects a flatbuffer shifted off its 8-byte alignment', () => {
+    const plan: ExecutionPlan = {
+      name: 'forward',
+      containerMetaType: null,
+      values: [{ kind: 'Int', value: 7n }],
+      inputs: [],
+      outputs: [0],
+      chains: [],
+      operators: [],
+      delegates: [],
+      nonConstBufferSizes: [0, 48],
+      nonConstBufferDevice: null,
+    };
+    const program: PteProgram = { version: 0, executionPlans: [plan], constantBuffer: [], backendDelegateData: [], segments: [], constantSegment: null, mutableDataSegments: null, namedData: null };
+    const bytes = writePte(program);
+    expect(readPte(bytes, { verifyAlignment: true }).executionPlans[0]!.nonConstBufferSizes).toEqual([0, 48]);
+    // Splice 4 bytes in after the identifier, as a header of the wrong length would: every
+    // relative offset still works, but each 8-byte value now sits at 4 mod 8.
+    const shifted = new Uint8Array(bytes.length + 4);
+    shifted.set(bytes.subarray(0, 8));
+    shifted.set(bytes.subarray(8), 12);
+    new DataView(shifted.buffer).setUint32(0, new DataView(bytes.buffer).getUint32(0, true) + 4, true);
+    expect(canonicalJson(readPte(shifted))).toBe(canonicalJson(program));
+    expect(() => readPte(shifted, { verifyAlignment: true })).toThrow(/not 8-byte aligned/);
   });
 
   it('rejects files shorter than the identifier', () => {

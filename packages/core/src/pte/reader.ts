@@ -41,6 +41,12 @@ export interface ReadPteOptions {
   source?: string;
   /** Decode limits; the defaults suit any real file. */
   limits?: FlatBufferReaderLimits;
+  /**
+   * Also require every scalar to sit at a multiple of its size, as the FlatBuffers verifier
+   * (and so ExecuTorch's InternalConsistency verification) does. Off by default: the reader
+   * does not need it.
+   */
+  verifyAlignment?: boolean;
 }
 
 /** The identifier every ET12 program carries at bytes 4..8. */
@@ -259,6 +265,7 @@ export function readPte(bytes: Uint8Array, options: ReadPteOptions = {}): PtePro
     ...(source === undefined ? {} : { source }),
     end: extended ? extended.programSize : bytes.length,
     ...(options.limits ? { limits: options.limits } : {}),
+    verifyAlignment: options.verifyAlignment ?? false,
   });
   const root = reader.root('Program');
   const segmentBase = extended ? extended.segmentBaseOffset : 0;
