@@ -34,7 +34,8 @@ describe('readPte under mutation', () => {
     for (let iteration = 0; iteration < 10_000; iteration++) {
       const source = small[iteration % small.length]!;
       const { bytes, kind } = mutate(source.bytes, random);
-      slowest = Math.max(slowest, feed(readPte, bytes, `${source.name} #${iteration} ${kind}`));
+      const verifyAlignment = iteration % 2 === 0;
+      slowest = Math.max(slowest, feed((input) => readPte(input, { verifyAlignment }), bytes, `${source.name} #${iteration} ${kind}`));
     }
     expect(slowest).toBeLessThan(1000);
   });
