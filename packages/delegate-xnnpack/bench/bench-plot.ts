@@ -28,7 +28,7 @@ export function decodePlotSvg(report: BenchReport): string {
       const value = row.decodeTokensPerSecond ?? 0;
       const width = (value / scale) * plotWidth;
       const bound = (row.boundTokensPerSecond / scale) * plotWidth;
-      const color = row.runtime === 'etch' ? '#3b6fb6' : '#d08a2e';
+      const color = row.runtime === 'etch' ? '#3b6fb6' : row.runtime === 'etch-kernels' ? '#8fb3e0' : '#d08a2e';
       elements.push(`<text x="10" y="${y + 13}" font-size="11">${escapeXml(`${row.runtime} ${row.configuration}`)}</text>`);
       elements.push(`<rect x="${labelWidth}" y="${y}" width="${width.toFixed(1)}" height="${barHeight - 4}" fill="${color}"/>`);
       elements.push(`<line x1="${(labelWidth + bound).toFixed(1)}" x2="${(labelWidth + bound).toFixed(1)}" y1="${y - 2}" y2="${y + barHeight - 2}" stroke="#000" stroke-width="2"/>`);

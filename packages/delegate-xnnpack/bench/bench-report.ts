@@ -2,13 +2,17 @@
  * The benchmark's result as data (`BenchReport`, what `--json` prints) and its text table.
  */
 
-/** One measured configuration: our runtime with a recipe, or llama.cpp with a GGUF precision. */
+/**
+ * One measured configuration: `etch` (a `.pte` exported with the recipe, run by the runtime),
+ * `etch-kernels` (the recipe's weights in the delegate's kernels, in a plain forward pass), or
+ * `llama.cpp` with a GGUF precision.
+ */
 export interface BenchRow {
   readonly model: string;
-  readonly runtime: 'etch' | 'llama.cpp';
+  readonly runtime: 'etch' | 'etch-kernels' | 'llama.cpp';
   /** Our recipe (`xnnpack_q8`, …) or llama.cpp's tensor type (`Q8_0`, …). */
   readonly configuration: string;
-  /** How it ran: kernel implementation for etch (`wasm-simd`, `typescript`), threads for llama.cpp. */
+  /** How it ran: `.pte` size (etch), kernel implementation (etch-kernels: `wasm-simd`, `typescript`), threads (llama.cpp). */
   readonly engine: string;
   /** The llama.cpp precision this row is compared with (etch rows only). */
   readonly comparedWith?: string;
@@ -26,8 +30,6 @@ export interface BenchRow {
 
 /** Everything one benchmark run measured. */
 export interface BenchReport {
-  /** `kernel`: our side runs the delegate's kernels in a Llama forward pass, not a `.pte` through the runtime. */
-  readonly level: 'kernel';
   readonly startedAt: string;
   readonly durationSeconds: number;
   readonly machine: { readonly cpu: string; readonly cores: number; readonly node: string; readonly wasmSimd: boolean };
@@ -64,7 +66,7 @@ export function formatBenchTable(report: BenchReport): string[] {
   const widths = header.map((title, column) => Math.max(title.length, ...body.map((cells) => cells[column]!.length)));
   const line = (cells: string[]) => cells.map((cell, column) => (column >= 4 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join('  ');
   return [
-    `bandwidth ${(report.bandwidthBytesPerSecond / 1e9).toFixed(1)} GB/s (1 thread, measured now); ${report.threads} thread(s); ${report.level}-level: our side runs the XNNPACK delegate's kernels in a Llama forward pass`,
+    `bandwidth ${(report.bandwidthBytesPerSecond / 1e9).toFixed(1)} GB/s (1 thread, measured now); ${report.threads} thread; etch = .pte through the runtime, etch-kernels = the delegate's kernels in a plain forward pass`,
     line(header),
     line(header.map((_, column) => '-'.repeat(widths[column]!))),
     ...body.map(line),

@@ -1,8 +1,9 @@
 /**
  * The XNNPACK delegate's benchmark: prefill and decode tokens/s of each recipe on stories260K
- * and on a random-weight Llama shaped like SmolLM2-135M, beside llama.cpp on GGUF files of the
- * same weights (written by `@etch/tools/gguf`) and beside the memory-bandwidth bound measured in
- * the same run. `etch bench` calls `runBenchmarks`.
+ * and on a random-weight Llama shaped like SmolLM2-135M, end to end (export → `.pte` → runtime)
+ * and at kernel level (the delegate's kernels in a plain forward pass), beside llama.cpp on GGUF
+ * files of the same weights (written by `@etch/tools/gguf`) and beside the memory-bandwidth bound
+ * measured in the same run. `etch bench` calls `runBenchmarks`.
  */
 
 import { findSharedData } from '@etch/core/testing';
@@ -20,6 +21,8 @@ import { loadLlamaCpp, type LlamaCppRunner, type Throughput } from './llama-cpp-
 import { type LlamaBenchModel, randomLlamaWeights } from './llama-weights.js';
 import { measureReadBandwidth } from './memory-bandwidth.js';
 import { loadLlamaFolder } from './stories-model.js';
+import { measureEndToEnd } from './end-to-end.js';
+import { writeLlamaFolder } from './llama-folder.js';
 
 /** Options of `runBenchmarks`. */
 export interface RunBenchmarksOptions {
@@ -33,6 +36,10 @@ export interface RunBenchmarksOptions {
   readonly log?: (line: string) => void;
   /** Measure llama.cpp too (default true). */
   readonly llamaCpp?: boolean;
+  /** Measure exported `.pte` programs through the runtime (default true). */
+  readonly endToEnd?: boolean;
+  /** Measure the kernels in a plain forward pass (default true). */
+  readonly kernelLevel?: boolean;
   /** Where GGUF files, llama.cpp and the plot go (default: `.bench-out` at the repository root, or in the working directory). */
   readonly outputDirectory?: string;
 }
@@ -62,6 +69,8 @@ interface BenchModelSpec {
   readonly promptTokens: number;
   readonly decodeTokens: number;
   load(): Promise<LlamaBenchModel | undefined>;
+  /** A Hugging Face folder with the model's weights, written into `outputDirectory` if needed. */
+  folder(model: LlamaBenchModel, outputDirectory: string): Promise<string>;
 }
 
 /** The benchmark models: ids and how many prompt / generated tokens each measures. */
@@ -74,6 +83,9 @@ export const BENCH_MODELS: readonly BenchModelSpec[] = [
       const folder = findSharedData('models/stories260K');
       return folder === undefined ? undefined : loadLlamaFolder('stories260K', folder);
     },
+    async folder() {
+      return findSharedData('models/stories260K')!;
+    },
   },
   {
     id: 'smollm2-135m-shape',
@@ -81,6 +93,11 @@ export const BENCH_MODELS: readonly BenchModelSpec[] = [
     decodeTokens: 32,
     async load() {
       return { id: 'smollm2-135m-shape', shape: SMOLLM2_135M_SHAPE, tiedEmbeddings: true, tensor: randomLlamaWeights(SMOLLM2_135M_SHAPE, 135) };
+    },
+    async folder(model, outputDirectory) {
+      const folder = join(outputDirectory, 'models', `${model.id}-seed135`);
+      if (!existsSync(join(folder, 'model.safetensors'))) await writeLlamaFolder(model, folder);
+      return folder;
     },
   },
 ];
@@ -205,34 +222,53 @@ export async function runBenchmarks(options: RunBenchmarksOptions = {}): Promise
           progress(`${spec.id} llama.cpp ${precision}: prefill ${row.prefillTokensPerSecond?.toFixed(1) ?? '–'} tok/s, decode ${row.decodeTokensPerSecond?.toFixed(1) ?? '–'} tok/s`);
         }
       }
+      const folder = options.endToEnd === false ? undefined : await spec.folder(model, outputDirectory);
       for (const recipe of recipes) {
-        progress(`${spec.id}: ${recipe}`);
+        const compared = reference.get(LLAMA_CPP_PRECISION[recipe]);
+        const versus = (throughput: Throughput) => ({
+          decodeVersusLlamaCpp: compared?.decodeTokensPerSecond === undefined ? undefined : throughput.decodeTokensPerSecond / compared.decodeTokensPerSecond,
+          prefillVersusLlamaCpp: compared?.prefillTokensPerSecond === undefined ? undefined : throughput.prefillTokensPerSecond / compared.prefillTokensPerSecond,
+        });
+        progress(`${spec.id}: ${recipe} (kernel level)`);
         const measured = await measureEtch(model, recipe, prompt, spec.decodeTokens);
         const boundTokensPerSecond = bandwidth / measured.weightBytesPerToken;
-        const compared = reference.get(LLAMA_CPP_PRECISION[recipe]);
-        const row: BenchRow = {
-          model: spec.id,
-          runtime: 'etch',
-          configuration: recipe,
-          engine: measured.engine,
-          comparedWith: LLAMA_CPP_PRECISION[recipe],
-          weightBytesPerToken: measured.weightBytesPerToken,
-          prefillTokensPerSecond: measured.prefillTokensPerSecond,
-          decodeTokensPerSecond: measured.decodeTokensPerSecond,
-          boundTokensPerSecond,
-          decodeVersusBound: measured.decodeTokensPerSecond / boundTokensPerSecond,
-          decodeVersusLlamaCpp: compared?.decodeTokensPerSecond === undefined ? undefined : measured.decodeTokensPerSecond / compared.decodeTokensPerSecond,
-          prefillVersusLlamaCpp: compared?.prefillTokensPerSecond === undefined ? undefined : measured.prefillTokensPerSecond / compared.prefillTokensPerSecond,
-        };
-        rows.push(row);
-        progress(`${spec.id} ${recipe} (${measured.engine}): prefill ${measured.prefillTokensPerSecond.toFixed(1)} tok/s, decode ${measured.decodeTokensPerSecond.toFixed(1)} tok/s`);
+        const base = { model: spec.id, configuration: recipe, comparedWith: LLAMA_CPP_PRECISION[recipe], weightBytesPerToken: measured.weightBytesPerToken, boundTokensPerSecond };
+        if (folder !== undefined) {
+          progress(`${spec.id}: ${recipe} (end to end: export, .pte, runtime)`);
+          try {
+            const result = await measureEndToEnd(folder, recipe, prompt, spec.decodeTokens, 20);
+            rows.push({
+              ...base,
+              runtime: 'etch',
+              engine: `pte ${(result.pteBytes / 1e6).toFixed(0)} MB`,
+              prefillTokensPerSecond: result.prefillTokensPerSecond,
+              decodeTokensPerSecond: result.decodeTokensPerSecond,
+              decodeVersusBound: result.decodeTokensPerSecond / boundTokensPerSecond,
+              ...versus(result),
+            });
+            progress(`${spec.id} ${recipe} end to end: export ${result.exportSeconds.toFixed(1)} s, load ${result.loadSeconds.toFixed(1)} s, prefill ${result.prefillTokensPerSecond.toFixed(1)} tok/s, decode ${result.decodeTokensPerSecond.toFixed(1)} tok/s`);
+          } catch (error) {
+            rows.push({ ...base, runtime: 'etch', engine: 'pte', error: error instanceof Error ? error.message : String(error) });
+          }
+        }
+        if (options.kernelLevel !== false) {
+          rows.push({
+            ...base,
+            runtime: 'etch-kernels',
+            engine: measured.engine,
+            prefillTokensPerSecond: measured.prefillTokensPerSecond,
+            decodeTokensPerSecond: measured.decodeTokensPerSecond,
+            decodeVersusBound: measured.decodeTokensPerSecond / boundTokensPerSecond,
+            ...versus(measured),
+          });
+          progress(`${spec.id} ${recipe} kernel level (${measured.engine}): prefill ${measured.prefillTokensPerSecond.toFixed(1)} tok/s, decode ${measured.decodeTokensPerSecond.toFixed(1)} tok/s`);
+        }
       }
     }
   } finally {
     await llamaCpp?.dispose();
   }
   const withoutPlot: BenchReport = {
-    level: 'kernel',
     startedAt: startedAt.toISOString(),
     durationSeconds: (Date.now() - startedAt.getTime()) / 1000,
     machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, wasmSimd: webAssemblySimdSupported() },
