@@ -99,6 +99,11 @@ export class XnnGraphBuilder {
     return this.define(XnnDatatype.fp32, dims, undefined, undefined, this.addConstant(bytes, false));
   }
 
+  /** An fp32 constant tensor from values the lowering computed. */
+  floatConstantOf(values: Float32Array, dims: readonly number[]): number {
+    return this.define(XnnDatatype.fp32, dims, undefined, undefined, this.addConstant(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), false));
+  }
+
   /** A [1] fp32 constant holding `value` (scalar operands of binary nodes). */
   scalar(value: number): number {
     return this.define(XnnDatatype.fp32, [1], undefined, undefined, this.addConstant(new Uint8Array(Float32Array.of(value).buffer), false));

@@ -6,6 +6,7 @@ import { elementwiseOperators } from './elementwise.js';
 import { layoutOperators } from './layout.js';
 import { linearOperators } from './linear.js';
 import { matmulOperators } from './matmul.js';
+import { meanOperators } from './mean.js';
 import type { XnnpackOperator } from './operator.js';
 import { softmaxOperators } from './softmax.js';
 
@@ -13,5 +14,5 @@ export type { Support, XnnpackOperator } from './operator.js';
 
 /** The operator table, keyed by graph operator. */
 export function xnnpackOperators(): ReadonlyMap<string, XnnpackOperator> {
-  return new Map([...linearOperators(), ...matmulOperators(), ...elementwiseOperators(), ...softmaxOperators(), ...layoutOperators()].map((operator) => [operator.target, operator]));
+  return new Map([...linearOperators(), ...matmulOperators(), ...elementwiseOperators(), ...softmaxOperators(), ...layoutOperators(), ...meanOperators()].map((operator) => [operator.target, operator]));
 }
