@@ -6,15 +6,15 @@
  * node is one the interpreter executes and refers to values that exist.
  */
 
-import { type NamedDataMap, PteFormatError, UnsupportedOperatorError } from '@etch/core';
+import { BackendIds, type NamedDataMap, PteFormatError, UnsupportedOperatorError } from '@etch/core';
 import { bfloat16ToFloat, floatToBfloat16 } from '@etch/core/kernels';
 import type { XnnPayload } from '../format/payload.js';
 import { FLAG_TRANSPOSE_WEIGHTS, INVALID_VALUE_ID, VALUE_FLAG_EXTERNAL_INPUT, VALUE_FLAG_EXTERNAL_OUTPUT, XnnDatatype, datatypeName, type XnnNode, type XnnQuantization } from '../format/xnn-graph.js';
 import type { LinearWeights } from '../kernels/xnn-kernels.js';
 import { ConstantResolver, float32View } from './constant-data.js';
 
-/** The backend id ExecuTorch's XNNPACK backend registers. */
-export const XNNPACK_BACKEND_ID = 'XnnpackBackend';
+/** The backend id ExecuTorch's XNNPACK backend registers (core spells it once, in `BackendIds`). */
+export const XNNPACK_BACKEND_ID = BackendIds.xnnpack;
 
 /** A value of a compiled graph: its description and resolved fp32 constant data. */
 export interface CompiledValue {
