@@ -18,7 +18,10 @@ export interface BenchRow {
   readonly comparedWith?: string;
   readonly weightBytesPerToken: number;
   readonly prefillTokensPerSecond?: number;
+  /** Fastest window of 8 consecutive decode steps (the machine may be shared). */
   readonly decodeTokensPerSecond?: number;
+  /** Mean over all decode steps. */
+  readonly decodeMeanTokensPerSecond?: number;
   /** Weight bytes per token ÷ measured bandwidth, as tokens/s. */
   readonly boundTokensPerSecond: number;
   readonly decodeVersusLlamaCpp?: number;
@@ -49,7 +52,7 @@ function format(value: number | undefined, digits = 1): string {
 
 /** The report as an aligned text table, one line per row, with a header and notes. */
 export function formatBenchTable(report: BenchReport): string[] {
-  const header = ['model', 'runtime', 'configuration', 'engine', 'MB/token', 'prefill tok/s', 'decode tok/s', 'bound tok/s', 'decode/llama.cpp', 'prefill/llama.cpp', 'decode/bound'];
+  const header = ['model', 'runtime', 'configuration', 'engine', 'MB/token', 'prefill tok/s', 'decode tok/s', 'decode mean', 'bound tok/s', 'decode/llama.cpp', 'prefill/llama.cpp', 'decode/bound'];
   const body = report.rows.map((row) => [
     row.model,
     row.runtime,
@@ -58,6 +61,7 @@ export function formatBenchTable(report: BenchReport): string[] {
     format(row.weightBytesPerToken / 1e6),
     format(row.prefillTokensPerSecond),
     row.error ? `error: ${row.error}` : format(row.decodeTokensPerSecond),
+    format(row.decodeMeanTokensPerSecond),
     format(row.boundTokensPerSecond),
     row.decodeVersusLlamaCpp === undefined ? '' : `${format(row.decodeVersusLlamaCpp, 2)}×`,
     row.prefillVersusLlamaCpp === undefined ? '' : `${format(row.prefillVersusLlamaCpp, 2)}×`,
@@ -66,7 +70,7 @@ export function formatBenchTable(report: BenchReport): string[] {
   const widths = header.map((title, column) => Math.max(title.length, ...body.map((cells) => cells[column]!.length)));
   const line = (cells: string[]) => cells.map((cell, column) => (column >= 4 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join('  ');
   return [
-    `bandwidth ${(report.bandwidthBytesPerSecond / 1e9).toFixed(1)} GB/s (1 thread, measured now); ${report.threads} thread; etch = .pte through the runtime, etch-kernels = the delegate's kernels in a plain forward pass`,
+    `bandwidth ${(report.bandwidthBytesPerSecond / 1e9).toFixed(1)} GB/s (1 thread, measured now); ${report.threads} thread; etch = .pte through the runtime, etch-kernels = the delegate's kernels in a plain forward pass; prefill = best of repeats, decode = fastest 8-token window (and mean)`,
     line(header),
     line(header.map((_, column) => '-'.repeat(widths[column]!))),
     ...body.map(line),

@@ -9,12 +9,15 @@ import { Module } from '@etch/runtime';
 import { AutoModelForCausalLM, exportProgram } from '@etch/transformers';
 import { xnnpackRecipes } from '../src/recipes.js';
 import { xnnpackRuntime } from '../src/runtime/xnnpack-runtime.js';
+import { decodeRates } from './decode-timing.js';
 import type { BenchRecipe } from './kernel-llama.js';
 
 /** Throughput of one exported program, and what producing it took. */
 export interface EndToEndResult {
   readonly prefillTokensPerSecond: number;
+  /** Fastest window of `DECODE_WINDOW` tokens. */
   readonly decodeTokensPerSecond: number;
+  readonly decodeMeanTokensPerSecond: number;
   readonly decodeTokensMeasured: number;
   readonly pteBytes: number;
   readonly exportSeconds: number;
@@ -60,17 +63,19 @@ export async function measureEndToEnd(folder: string, recipe: BenchRecipe, promp
     prefillSeconds = Math.min(prefillSeconds, (performance.now() - start) / 1000);
   }
   let token = argmax(logits);
-  let measured = 0;
+  const steps: number[] = [];
   const decodeStart = performance.now();
-  while (measured < decodeTokens && (performance.now() - decodeStart) / 1000 < decodeSecondsLimit) {
-    token = argmax(run([token], prompt.length + measured));
-    measured++;
+  while (steps.length < decodeTokens && (performance.now() - decodeStart) / 1000 < decodeSecondsLimit) {
+    const start = performance.now();
+    token = argmax(run([token], prompt.length + steps.length));
+    steps.push((performance.now() - start) / 1000);
   }
-  const decodeSeconds = (performance.now() - decodeStart) / 1000;
+  const rates = decodeRates(steps);
   return {
     prefillTokensPerSecond: prompt.length / prefillSeconds,
-    decodeTokensPerSecond: measured / decodeSeconds,
-    decodeTokensMeasured: measured,
+    decodeTokensPerSecond: rates.bestWindow,
+    decodeMeanTokensPerSecond: rates.mean,
+    decodeTokensMeasured: steps.length,
     pteBytes: artifact.bytes.length,
     exportSeconds: (loadStart - exportStart) / 1000,
     loadSeconds: (loadEnd - loadStart) / 1000,

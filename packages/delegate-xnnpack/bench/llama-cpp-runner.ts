@@ -10,6 +10,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { decodeRates } from './decode-timing.js';
 
 /** The node-llama-cpp release the benchmark pins. */
 export const NODE_LLAMA_CPP_VERSION = '3.22.1';
@@ -17,7 +18,9 @@ export const NODE_LLAMA_CPP_VERSION = '3.22.1';
 /** Throughput of one model file. */
 export interface Throughput {
   readonly prefillTokensPerSecond: number;
+  /** Fastest window of `DECODE_WINDOW` consecutive tokens. */
   readonly decodeTokensPerSecond: number;
+  readonly decodeMeanTokensPerSecond: number;
 }
 
 /** The parts of node-llama-cpp's API the benchmark uses. */
@@ -84,13 +87,16 @@ export async function loadLlamaCpp(directory: string, log: (line: string) => voi
           prefillSeconds = Math.min(prefillSeconds, (performance.now() - start) / 1000);
         }
         // Each generated token is one decode step over the prompt's KV cache.
-        let generated = 0;
-        const start = performance.now();
+        const steps: number[] = [];
+        let last = performance.now();
         for await (const token of sequence.evaluate([prompt[prompt.length - 1]!])) {
-          if (token < 0 || ++generated >= decodeTokens) break;
+          const now = performance.now();
+          steps.push((now - last) / 1000);
+          last = now;
+          if (token < 0 || steps.length >= decodeTokens) break;
         }
-        const decodeSeconds = (performance.now() - start) / 1000;
-        return { prefillTokensPerSecond: prompt.length / prefillSeconds, decodeTokensPerSecond: generated / decodeSeconds };
+        const rates = decodeRates(steps);
+        return { prefillTokensPerSecond: prompt.length / prefillSeconds, decodeTokensPerSecond: rates.bestWindow, decodeMeanTokensPerSecond: rates.mean };
       } finally {
         await context.dispose();
         await model.dispose();

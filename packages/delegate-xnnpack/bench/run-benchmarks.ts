@@ -20,6 +20,7 @@ import { type BenchRecipe, createKernelLlama } from './kernel-llama.js';
 import { loadLlamaCpp, type LlamaCppRunner, type Throughput } from './llama-cpp-runner.js';
 import { type LlamaBenchModel, randomLlamaWeights } from './llama-weights.js';
 import { measureReadBandwidth } from './memory-bandwidth.js';
+import { decodeRates } from './decode-timing.js';
 import { loadLlamaFolder } from './stories-model.js';
 import { measureEndToEnd } from './end-to-end.js';
 import { writeLlamaFolder } from './llama-folder.js';
@@ -141,12 +142,17 @@ async function measureEtch(model: LlamaBenchModel, recipe: BenchRecipe, prompt: 
       spent += seconds;
     }
     let token = argmax(logits);
-    const start = performance.now();
-    for (let step = 0; step < decodeTokens; step++) token = argmax(llama.forward([token], prompt.length + step));
-    const decodeSeconds = (performance.now() - start) / 1000;
+    const steps: number[] = [];
+    for (let step = 0; step < decodeTokens; step++) {
+      const start = performance.now();
+      token = argmax(llama.forward([token], prompt.length + step));
+      steps.push((performance.now() - start) / 1000);
+    }
+    const rates = decodeRates(steps);
     return {
       prefillTokensPerSecond: prompt.length / prefillSeconds,
-      decodeTokensPerSecond: decodeTokens / decodeSeconds,
+      decodeTokensPerSecond: rates.bestWindow,
+      decodeMeanTokensPerSecond: rates.mean,
       weightBytesPerToken: llama.weightBytesPerToken,
       engine: kernels.implementation,
     };
@@ -243,6 +249,7 @@ export async function runBenchmarks(options: RunBenchmarksOptions = {}): Promise
               engine: `pte ${(result.pteBytes / 1e6).toFixed(0)} MB`,
               prefillTokensPerSecond: result.prefillTokensPerSecond,
               decodeTokensPerSecond: result.decodeTokensPerSecond,
+              decodeMeanTokensPerSecond: result.decodeMeanTokensPerSecond,
               decodeVersusBound: result.decodeTokensPerSecond / boundTokensPerSecond,
               ...versus(result),
             });
@@ -258,6 +265,7 @@ export async function runBenchmarks(options: RunBenchmarksOptions = {}): Promise
             engine: measured.engine,
             prefillTokensPerSecond: measured.prefillTokensPerSecond,
             decodeTokensPerSecond: measured.decodeTokensPerSecond,
+            decodeMeanTokensPerSecond: measured.decodeMeanTokensPerSecond,
             decodeVersusBound: measured.decodeTokensPerSecond / boundTokensPerSecond,
             ...versus(measured),
           });
