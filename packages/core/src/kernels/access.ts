@@ -23,13 +23,29 @@ export function floatToBfloat16(value: number): number {
   return ((x + 0x7fff + ((x >>> 16) & 1)) >>> 16) & 0xffff;
 }
 
-export function halfToFloat(bits: number): number {
+/** Decodes IEEE half-precision bits arithmetically (used to fill the lookup table). */
+function decodeHalf(bits: number): number {
   const sign = bits & 0x8000 ? -1 : 1;
   const exponent = (bits >> 10) & 0x1f;
   const mantissa = bits & 0x3ff;
   if (exponent === 0) return sign * mantissa * 2 ** -24;
   if (exponent === 0x1f) return mantissa ? NaN : sign * Infinity;
   return sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
+}
+
+/** All 65536 half values as float32, built on first use (float16 models convert every weight). */
+let halfTable: Float32Array | undefined;
+
+function halfValues(): Float32Array {
+  if (!halfTable) {
+    halfTable = new Float32Array(0x10000);
+    for (let bits = 0; bits < 0x10000; bits++) halfTable[bits] = decodeHalf(bits);
+  }
+  return halfTable;
+}
+
+export function halfToFloat(bits: number): number {
+  return halfValues()[bits & 0xffff]!;
 }
 
 export function floatToHalf(value: number): number {
@@ -77,8 +93,9 @@ export function readNumbers(t: Tensor): ArrayLike<number> {
     }
     case ScalarType.HALF: {
       const src = data as Uint16Array;
+      const table = halfValues();
       const out = new Float32Array(src.length);
-      for (let i = 0; i < src.length; i++) out[i] = halfToFloat(src[i]!);
+      for (let i = 0; i < src.length; i++) out[i] = table[src[i]!]!;
       return out;
     }
     case ScalarType.BFLOAT16: {

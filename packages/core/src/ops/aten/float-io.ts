@@ -1,7 +1,7 @@
 /**
  * Float views of tensors for kernels that compute in floating point: float32 and float64 data is
- * used in place, other dtypes are converted to a float64 copy on read and rounded to the out dtype
- * on write (half and bfloat16 then round once, from float64).
+ * used in place, other dtypes are converted to a float copy on read (float32 for half and
+ * bfloat16, which it holds exactly; float64 otherwise) and rounded to the out dtype on write.
  */
 
 import { readNumbers, writeNumbers } from '../../kernels/access.js';
@@ -11,7 +11,9 @@ import { ScalarType } from '../../scalar-type.js';
 /** The tensor's elements as float32 or float64 numbers (zero-copy for those two dtypes). */
 export function readFloats(tensor: Tensor): Float32Array | Float64Array {
   if (tensor.dtype === ScalarType.FLOAT || tensor.dtype === ScalarType.DOUBLE) return tensor.data as Float32Array | Float64Array;
-  return Float64Array.from(readNumbers(tensor));
+  const values = readNumbers(tensor);
+  // Half, bfloat16 and int64 already arrive as fresh float arrays.
+  return values instanceof Float32Array || values instanceof Float64Array ? values : Float64Array.from(values);
 }
 
 /**
