@@ -3,13 +3,14 @@
  * mutates every reference vector in ../shared/conformance (or the files given) and checks that
  * each mutated file either decodes or fails with an EtchError, within a time limit.
  *
- *   pnpm fuzz [--count N] [--seed S] [--max-ms M] [files…]
+ *   pnpm fuzz [--count N] [--seed S] [--max-ms M] [--save DIR] [files…]
  *
  * Prints a summary per mutation kind; exits 1 on the first failure, printing the seed,
- * iteration and file so it reproduces.
+ * iteration and file so it reproduces. With --save, the failing input (or, when nothing fails,
+ * the slowest one) is written to DIR so it can be replayed directly.
  */
 
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EtchError, readPtd, readPte } from '@etch/core';
@@ -21,6 +22,7 @@ const { values, positionals } = parseArgs({
     count: { type: 'string', default: '200000' },
     seed: { type: 'string', default: '1' },
     'max-ms': { type: 'string', default: '1000' },
+    save: { type: 'string' },
   },
   allowPositionals: true,
 });
@@ -41,7 +43,16 @@ const inputs = (positionals.length > 0 ? positionals : referenceFiles()).map((pa
 const bySize = inputs.slice().sort((left, right) => left.bytes.length - right.bytes.length);
 const random = seededRandom(seed);
 const stats = new Map<MutationKind, { runs: number; decoded: number; rejected: number }>();
-let slowest = { milliseconds: 0, label: '' };
+let slowest = { milliseconds: 0, label: '', bytes: new Uint8Array(0), name: '' };
+
+/** Writes `bytes` to the --save directory, if one was given, and says where. */
+function save(name: string, bytes: Uint8Array): void {
+  if (values.save === undefined) return;
+  mkdirSync(values.save, { recursive: true });
+  const path = join(values.save, name);
+  writeFileSync(path, bytes);
+  console.error(`  saved ${path}`);
+}
 const started = performance.now();
 
 for (let iteration = 0; iteration < count; iteration++) {
@@ -51,6 +62,7 @@ for (let iteration = 0; iteration < count; iteration++) {
   const chosen = pool[Math.floor(random() * pool.length)]!;
   const { bytes, kind } = mutate(chosen.bytes, random);
   const label = `seed ${seed} iteration ${iteration} ${kind} of ${chosen.path}`;
+  const savedName = `seed${seed}-iteration${iteration}-${kind}${chosen.path.slice(chosen.path.lastIndexOf('.'))}`;
   const entry = stats.get(kind) ?? { runs: 0, decoded: 0, rejected: 0 };
   stats.set(kind, entry);
   entry.runs++;
@@ -62,14 +74,16 @@ for (let iteration = 0; iteration < count; iteration++) {
   } catch (error) {
     if (!EtchError.isInstance(error)) {
       console.error(`FAIL ${label}: ${error instanceof Error ? error.stack : String(error)}`);
+      save(savedName, bytes);
       process.exit(1);
     }
     entry.rejected++;
   }
   const elapsed = performance.now() - start;
-  if (elapsed > slowest.milliseconds) slowest = { milliseconds: elapsed, label };
+  if (elapsed > slowest.milliseconds) slowest = { milliseconds: elapsed, label, bytes, name: savedName };
   if (elapsed > maxMilliseconds) {
     console.error(`FAIL ${label}: took ${elapsed.toFixed(0)} ms (limit ${maxMilliseconds})`);
+    save(savedName, bytes);
     process.exit(1);
   }
   if ((iteration + 1) % 50_000 === 0) console.log(`${iteration + 1} / ${count} …`);
@@ -78,3 +92,4 @@ for (let iteration = 0; iteration < count; iteration++) {
 console.log(`${count} mutated files from ${inputs.length} inputs in ${((performance.now() - started) / 1000).toFixed(1)} s (seed ${seed})`);
 for (const [kind, entry] of stats) console.log(`  ${kind.padEnd(15)} ${String(entry.runs).padStart(8)} runs, ${entry.decoded} decoded, ${entry.rejected} rejected with EtchError`);
 console.log(`  slowest: ${slowest.milliseconds.toFixed(1)} ms (${slowest.label})`);
+save(`slowest-${slowest.name}`, slowest.bytes);
