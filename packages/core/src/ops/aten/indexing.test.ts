@@ -73,4 +73,14 @@ describe('indexing', () => {
     expect([...run('aten::gather', g, 0, i64([1, 0, 1], [1, 3]), false).data]).toEqual([4n, 2n, 6n]);
     expect([...run('aten::index_select', g, 1, i64([2, 0])).data]).toEqual([3n, 1n, 6n, 4n]);
   });
+
+  it('index_put accepts symbolic positions matching symbolic values at export time', () => {
+    const builder = new GraphBuilder(registry);
+    const cache = builder.placeholder('cache', GraphBuilder.tensor(ScalarType.FLOAT, [1, 4, 128, 8]));
+    const positions = builder.placeholder('cache_position', GraphBuilder.tensor(ScalarType.LONG, [sym('s')]));
+    const values = builder.placeholder('k', GraphBuilder.tensor(ScalarType.FLOAT, [1, 4, sym('s'), 8]));
+    expect(builder.shape(builder.op('aten::index_put', cache, [null, null, positions], values, false))).toEqual([1, 4, 128, 8]);
+    const wrong = builder.placeholder('v', GraphBuilder.tensor(ScalarType.FLOAT, [1, 4, 2, 8]));
+    expect(() => builder.op('aten::index_put', cache, [null, null, positions], wrong, false)).toThrow(/do not broadcast to the indexed shape \[1, 4, s, 8\]/);
+  });
 });

@@ -71,4 +71,11 @@ describe('slices, splits and joins', () => {
     expect([...stacked.data]).toEqual([1, 3, 2, 4]);
     expect(() => run('aten::cat', [range(4, [2, 2]), range(3, [3, 1])], 1)).toThrow(/differ outside dim 1/);
   });
+
+  it('cat adds symbolic sizes along the joined dim', () => {
+    const builder = new GraphBuilder(registry);
+    const cached = builder.placeholder('cached', GraphBuilder.tensor(ScalarType.FLOAT, [1, sym('s'), 8]));
+    const fresh = builder.placeholder('fresh', GraphBuilder.tensor(ScalarType.FLOAT, [1, 3, 8]));
+    expect(builder.shape(builder.op('aten::cat', [cached, fresh], 1))).toEqual([1, sym('s', 1, 3), 8]);
+  });
 });
