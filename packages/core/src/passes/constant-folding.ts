@@ -9,6 +9,7 @@ import { referencedNodes } from '../ir/argument.js';
 import type { ConstantData, InputSpec } from '../ir/program.js';
 import { isStaticShape } from '../ir/sym.js';
 import { Tensor } from '../kernels/tensor.js';
+import { CALL_DELEGATE } from '../ops/etch/index.js';
 import { RuntimeArgs } from '../ops/runtime-args.js';
 import type { RuntimeValue } from '../ops/runtime-value.js';
 import { elementSize } from '../scalar-type.js';
@@ -43,6 +44,8 @@ export const constantFolding: Pass = {
     let folded = 0;
     for (const node of [...graph.nodes]) {
       if (node.kind !== 'call') continue;
+      // A delegate call's meaning is its payload, which only the backend can run.
+      if (node.target === CALL_DELEGATE) continue;
       const def = registry.find(node.target!);
       if (def?.kind !== 'functional' || node.outputs.length !== 1) continue;
       const meta = node.outputs[0]!;
