@@ -5,7 +5,7 @@
  */
 
 import { readFile } from 'node:fs/promises';
-import { type PteSummary, inspectPte, renderInspectHtml } from '@etch/core';
+import { inspectPte, renderInspectHtml, renderInspectText } from '@etch/core';
 import { writeFileAtomic } from '../atomic-write.js';
 import { parse } from '../arguments.js';
 import { UsageError } from '../cli-error.js';
@@ -27,12 +27,8 @@ async function run(args: string[], io: CliIo): Promise<number> {
     await writeFileAtomic(values.html, renderInspectHtml(summary));
     io.stderr(`wrote ${values.html}\n`);
   }
-  io.stdout(values.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(file, summary));
+  io.stdout(values.json ? `${JSON.stringify(summary, null, 2)}\n` : renderInspectText(summary));
   return 0;
-}
-
-function formatSummary(file: string, summary: PteSummary): string {
-  return `${file}\n${JSON.stringify(summary, null, 2)}\n`;
 }
 
 export const inspectCommand: Command = { name: 'inspect', summary: 'show what is inside a .pte program', usage, run };
