@@ -123,6 +123,29 @@ export function createKernelLlama(kernels: XnnKernels, model: LlamaBenchModel, r
   const rope = ropeTables(maxSequence, headDim, ropeTheta);
   const groups = heads / kvHeads;
   const attentionScale = 1 / Math.sqrt(headDim);
+  // Activation buffers per number of rows, reused across calls (scores sized for the whole cache).
+  const buffers = new Map<number, Record<'hidden' | 'normed' | 'query' | 'key' | 'value' | 'attention' | 'projected' | 'gate' | 'up' | 'groupQueries' | 'scores' | 'context', Float32Array>>();
+  const buffersFor = (rows: number) => {
+    let entry = buffers.get(rows);
+    if (entry === undefined) {
+      entry = {
+        hidden: new Float32Array(rows * hiddenSize),
+        normed: new Float32Array(rows * hiddenSize),
+        query: new Float32Array(rows * heads * headDim),
+        key: new Float32Array(rows * kvHeads * headDim),
+        value: new Float32Array(rows * kvHeads * headDim),
+        attention: new Float32Array(rows * heads * headDim),
+        projected: new Float32Array(rows * hiddenSize),
+        gate: new Float32Array(rows * intermediateSize),
+        up: new Float32Array(rows * intermediateSize),
+        groupQueries: new Float32Array(groups * rows * headDim),
+        scores: new Float32Array(groups * rows * maxSequence),
+        context: new Float32Array(groups * rows * headDim),
+      };
+      buffers.set(rows, entry);
+    }
+    return entry;
+  };
 
   return {
     weightBytesPerToken,
@@ -130,19 +153,8 @@ export function createKernelLlama(kernels: XnnKernels, model: LlamaBenchModel, r
       const rows = tokens.length;
       const end = startPosition + rows;
       if (end > maxSequence) throw new Error(`positions up to ${end} exceed the KV cache of ${maxSequence}`);
-      const hidden = new Float32Array(rows * hiddenSize);
+      const { hidden, normed, query, key, value, attention, projected, gate, up, groupQueries, scores, context } = buffersFor(rows);
       tokens.forEach((token, row) => hidden.set(embeddings.subarray(token * hiddenSize, (token + 1) * hiddenSize), row * hiddenSize));
-      const normed = new Float32Array(rows * hiddenSize);
-      const query = new Float32Array(rows * heads * headDim);
-      const key = new Float32Array(rows * kvHeads * headDim);
-      const value = new Float32Array(rows * kvHeads * headDim);
-      const attention = new Float32Array(rows * heads * headDim);
-      const projected = new Float32Array(rows * hiddenSize);
-      const gate = new Float32Array(rows * intermediateSize);
-      const up = new Float32Array(rows * intermediateSize);
-      const groupQueries = new Float32Array(groups * rows * headDim);
-      const scores = new Float32Array(groups * rows * end);
-      const context = new Float32Array(groups * rows * headDim);
       for (const block of blocks) {
         rmsNorm(hidden, block.attentionNorm, rows, hiddenSize, rmsNormEps, normed);
         kernels.linear(block.q, normed, rows, query);
