@@ -59,10 +59,24 @@ export function packQc8w(weights: Qc8wLinearWeights, columns: number): PackedQua
   const packed = new Int8Array(blocks * 4 * columns);
   const scales = new Float32Array(blocks * 4);
   const bias = weights.bias ? new Float32Array(blocks * 4) : undefined;
+  const source = weights.weights;
+  // Whole 8-byte pieces move as two 32-bit words when the source allows aligned word views.
+  const wordAligned = inFeatures % 8 === 0 && source.byteOffset % 4 === 0;
+  const sourceWords = wordAligned ? new Uint32Array(source.buffer, source.byteOffset, source.length / 4) : undefined;
+  const packedWords = new Uint32Array(packed.buffer);
   for (let row = 0; row < rows; row++) {
     const base = (row >> 2) * 4 * columns + (row & 3) * 8;
-    const source = row * inFeatures;
-    for (let index = 0; index < inFeatures; index++) packed[base + (index >> 3) * 32 + (index & 7)] = weights.weights[source + index]!;
+    const start = row * inFeatures;
+    if (sourceWords !== undefined) {
+      for (let chunk = 0; chunk < inFeatures / 8; chunk++) {
+        const target = (base + chunk * 32) >> 2;
+        const from = (start >> 2) + chunk * 2;
+        packedWords[target] = sourceWords[from]!;
+        packedWords[target + 1] = sourceWords[from + 1]!;
+      }
+    } else {
+      for (let index = 0; index < inFeatures; index++) packed[base + (index >> 3) * 32 + (index & 7)] = source[start + index]!;
+    }
     scales[row] = weights.scales[row]!;
     if (bias) bias[row] = weights.bias![row]!;
   }
