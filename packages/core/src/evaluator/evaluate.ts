@@ -12,7 +12,7 @@ import type { ExportedProgram } from '../ir/program.js';
 import { Tensor } from '../kernels/tensor.js';
 import type { OperatorRegistry } from '../ops/registry.js';
 import { loweredDelegateOf } from '../delegate/lowered.js';
-import { RuntimeArgs } from '../ops/runtime-args.js';
+import { RuntimeArgs, scalarKindsOf } from '../ops/runtime-args.js';
 import type { RuntimeValue } from '../ops/runtime-value.js';
 
 /** State that outlives a call: mutable buffers (the KV cache) and constants already read. */
@@ -137,7 +137,7 @@ export function evaluateProgram(program: ExportedProgram, inputs: readonly Runti
       if (lowered) results = evaluateDelegate(lowered.subgraph, values, state, options);
       else {
         const def = options.registry.get(node.target!);
-        results = def.evaluate(new RuntimeArgs(def.schema, values));
+        results = def.evaluate(new RuntimeArgs(def.schema, values, scalarKindsOf(node.args)));
       }
     } catch (error) {
       if (EtchError.isInstance(error)) throw new ExecutionError(`${node.name} (${node.target}): ${error.message}`, { cause: error });

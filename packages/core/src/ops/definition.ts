@@ -11,7 +11,7 @@ import type { TensorMeta, ValueMeta } from '../ir/meta.js';
 import { isStaticShape } from '../ir/sym.js';
 import { Tensor } from '../kernels/tensor.js';
 import { MetaArgs, type MetaValue } from './meta-args.js';
-import { RuntimeArgs } from './runtime-args.js';
+import { RuntimeArgs, type ScalarKind } from './runtime-args.js';
 import type { RuntimeValue } from './runtime-value.js';
 import { type OperatorSchema, outArgumentIndices, parseSchema, schemaKey } from './schema.js';
 
@@ -47,14 +47,17 @@ export interface OperatorFamilySpec {
   compute(args: RuntimeArgs, outs: Tensor[]): void;
 }
 
-/** Turns concrete run-time values into metas so `infer` can size outputs at run time. */
-export function metaValueOf(value: RuntimeValue, base: string): MetaValue {
+/**
+ * Turns concrete run-time values into metas so `infer` can size outputs at run time. A Scalar's
+ * kind is `kind` when known, else guessed from the value (an integral float reads as an int).
+ */
+export function metaValueOf(value: RuntimeValue, base: string, kind?: ScalarKind | null): MetaValue {
   if (value === null) return { kind: 'none' };
   if (value instanceof Tensor) return { kind: 'tensor', meta: { kind: 'tensor', dtype: value.dtype, shape: value.shape } };
   if (typeof value === 'number') {
     if (base === 'float') return { kind: 'float', value };
     if (base === 'ScalarType') return { kind: 'dtype', value: value as never };
-    if (base === 'Scalar') return Number.isInteger(value) ? { kind: 'int', value } : { kind: 'float', value };
+    if (base === 'Scalar') return kind === 'float' || (kind !== 'int' && !Number.isInteger(value)) ? { kind: 'float', value } : { kind: 'int', value };
     return { kind: 'int', value };
   }
   if (typeof value === 'boolean') return { kind: 'bool', value };
@@ -62,10 +65,10 @@ export function metaValueOf(value: RuntimeValue, base: string): MetaValue {
   return { kind: 'list', items: value.map((item) => metaValueOf(item, base)) };
 }
 
-export function metaArgsOf(schema: OperatorSchema, values: readonly RuntimeValue[]): MetaArgs {
+export function metaArgsOf(schema: OperatorSchema, values: readonly RuntimeValue[], scalarKinds?: readonly (ScalarKind | null)[]): MetaArgs {
   return new MetaArgs(
     schema,
-    values.map((v, i) => metaValueOf(v, schema.args[i]?.type.base ?? 'int')),
+    values.map((v, i) => metaValueOf(v, schema.args[i]?.type.base ?? 'int', scalarKinds?.[i])),
   );
 }
 
@@ -110,7 +113,7 @@ export function defineOperator(spec: OperatorFamilySpec): OperatorDefinition[] {
       ...(inplace ? { inplaceVariant: schemaKey(inplace) } : {}),
       inferMeta: (args) => spec.infer(args),
       evaluate(args) {
-        const metas = spec.infer(metaArgsOf(functional, args.values));
+        const metas = spec.infer(metaArgsOf(functional, args.values, args.scalarKinds));
         const outs = metas.map((m) => Tensor.zeros(m.dtype, concreteShape(m, schemaKey(functional))));
         spec.compute(args, outs);
         return outs;
@@ -136,7 +139,7 @@ export function defineOperator(spec: OperatorFamilySpec): OperatorDefinition[] {
       },
       evaluate(args) {
         const outs = outTensors(args, outIndices);
-        const metas = spec.infer(metaArgsOf(out, args.values.slice(0, inputCount)));
+        const metas = spec.infer(metaArgsOf(out, args.values.slice(0, inputCount), args.scalarKinds));
         if (metas.length !== outs.length) args.fail(`expected ${metas.length} out tensors, got ${outs.length}`);
         metas.forEach((m, i) => outs[i]!.resize(concreteShape(m, schemaKey(out))));
         spec.compute(args, outs);

@@ -5,16 +5,30 @@
  */
 
 import { ExecutionError } from '../errors.js';
+import type { Argument } from '../ir/argument.js';
 import { Tensor } from '../kernels/tensor.js';
 import type { ScalarType } from '../scalar-type.js';
 import { argumentIndex } from './meta-args.js';
 import type { RuntimeValue } from './runtime-value.js';
 import type { OperatorSchema } from './schema.js';
 
+/** What kind of number a Scalar argument was written as: `2.0` and `2` are both the JS number 2. */
+export type ScalarKind = 'int' | 'float' | 'bool';
+
+/**
+ * The scalar kinds of graph arguments (`null` for anything that is not a literal number), so that
+ * shape inference at run time promotes `full(size, 0.0)` to float32 as it did at export time.
+ */
+export function scalarKindsOf(args: readonly Argument[]): (ScalarKind | null)[] {
+  return args.map((arg) => (arg.kind === 'int' || arg.kind === 'float' || arg.kind === 'bool' ? arg.kind : null));
+}
+
 export class RuntimeArgs {
   constructor(
     readonly schema: OperatorSchema,
     readonly values: readonly RuntimeValue[],
+    /** Per argument, how a Scalar was written, when the caller knows (graph literals, EValue tags). */
+    readonly scalarKinds?: readonly (ScalarKind | null)[],
   ) {}
 
   value(name: string): RuntimeValue {

@@ -10,7 +10,7 @@ import type { ConstantData, InputSpec } from '../ir/program.js';
 import { isStaticShape } from '../ir/sym.js';
 import { Tensor } from '../kernels/tensor.js';
 import { CALL_DELEGATE } from '../ops/etch/index.js';
-import { RuntimeArgs } from '../ops/runtime-args.js';
+import { RuntimeArgs, scalarKindsOf } from '../ops/runtime-args.js';
 import type { RuntimeValue } from '../ops/runtime-value.js';
 import { elementSize } from '../scalar-type.js';
 import type { Pass } from './pass.js';
@@ -64,7 +64,7 @@ export const constantFolding: Pass = {
         dtype: meta.dtype,
         shape,
         read: () => {
-          const [result] = def.evaluate(new RuntimeArgs(def.schema, args.map((a) => resolveLazy(a, constantOf))));
+          const [result] = def.evaluate(new RuntimeArgs(def.schema, args.map((a) => resolveLazy(a, constantOf)), scalarKindsOf(args)));
           return result as Tensor;
         },
       };

@@ -6,7 +6,11 @@ import { ScalarType } from '../../scalar-type.js';
 import { createOperatorRegistry } from '../registry.js';
 import { RuntimeArgs } from '../runtime-args.js';
 import type { RuntimeValue } from '../runtime-value.js';
+import { evaluateProgram } from '../../evaluator/evaluate.js';
 import { int } from '../../ir/argument.js';
+import { ExportedProgram } from '../../ir/program.js';
+import { constantFolding } from '../../passes/constant-folding.js';
+import { scalarKindsOf } from '../runtime-args.js';
 import { creationOperators } from './creation.js';
 
 const registry = createOperatorRegistry(creationOperators());
@@ -69,5 +73,24 @@ describe('factories', () => {
     const empty = run('aten::empty.memory_format', [2, 2], null, null, null, null, null);
     expect(empty.dtype).toBe(ScalarType.FLOAT);
     expect(empty.shape).toEqual([2, 2]);
+  });
+
+  it('keep a float Scalar with an integral value a float when evaluated and folded', () => {
+    const builder = new GraphBuilder(registry);
+    const zeros = builder.op('aten::full', [int(2)], 0);
+    expect(builder.dtype(zeros)).toBe(ScalarType.FLOAT);
+    builder.output([zeros]);
+    const program = new ExportedProgram({ graph: builder.graph, signature: { inputs: [], outputs: [{ kind: 'user_output' }] }, constants: new Map() });
+    const [evaluated] = evaluateProgram(program, [], { registry }) as Tensor[];
+    expect(evaluated!.dtype).toBe(ScalarType.FLOAT);
+    const folded = constantFolding.run(program, { registry });
+    const [constant] = [...folded.constants.values()];
+    expect(constant!.dtype).toBe(ScalarType.FLOAT);
+    expect(constant!.read().dtype).toBe(ScalarType.FLOAT);
+    const node = builder.graph.nodes.find((n) => n.kind === 'call')!;
+    const def = registry.get('aten::full');
+    // Without the kinds, 0 reads as an int: the kinds are what keeps float32.
+    expect((def.evaluate(new RuntimeArgs(def.schema, [[2], 0, null, null, null, null]))[0] as Tensor).dtype).toBe(ScalarType.LONG);
+    expect((def.evaluate(new RuntimeArgs(def.schema, [[2], 0, null, null, null, null], scalarKindsOf(node.args)))[0] as Tensor).dtype).toBe(ScalarType.FLOAT);
   });
 });
