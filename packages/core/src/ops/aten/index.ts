@@ -23,6 +23,7 @@ import { permuteOperators } from './permute.js';
 import { powerOperators } from './power.js';
 import { reductionOperators } from './reduction.js';
 import { reshapeOperators } from './reshape.js';
+import { scatterOperators } from './scatter.js';
 import { sliceOperators } from './slice.js';
 import { softmaxOperators } from './softmax.js';
 import { symbolicOperators } from './symbolic.js';
@@ -52,6 +53,7 @@ export function atenOperators(): OperatorDefinition[] {
     ...powerOperators(),
     ...reductionOperators(),
     ...reshapeOperators(),
+    ...scatterOperators(),
     ...sliceOperators(),
     ...softmaxOperators(),
     ...symbolicOperators(),
