@@ -97,4 +97,22 @@ describe('unary operators', () => {
     expect([...run('aten::isnan', f32([1, Number.NaN, Infinity])).data]).toEqual([0, 1, 0]);
     expect([...run('aten::isinf', f32([1, Number.NaN, -Infinity])).data]).toEqual([0, 0, 1]);
   });
+
+  it('activations with parameters: hardtanh, leaky_relu, elu', () => {
+    const x = () => f32([-2, -0.5, 0.5, 3]);
+    expect([...run('aten::hardtanh', x(), -1, 2).data]).toEqual([-1, -0.5, 0.5, 2]);
+    expect([...run('aten::leaky_relu', x(), 0.1).data]).toEqual([-0.20000000298023224, -0.05000000074505806, 0.5, 3]);
+    expectUlps(run('aten::elu', x(), 1.5, 1, 1).data as Float32Array, [-1.2969970703125, -0.5902040004730225, 0.5, 3], 1);
+    const out = Tensor.zeros(ScalarType.FLOAT, [4]);
+    run('aten::hardtanh.out', x(), -1, 1, out);
+    expect([...out.data]).toEqual([-1, -0.5, 0.5, 1]);
+  });
+
+  it('trigonometric and hyperbolic functions', () => {
+    const y = () => f32([-0.5, 0.25, 0.75]);
+    expectUlps(run('aten::tan', y()).data as Float32Array, [-0.5463024973869324, 0.25534191727638245, 0.9315964579582214], 1);
+    expectUlps(run('aten::asin', y()).data as Float32Array, [-0.5235987901687622, 0.252680242061615, 0.8480620980262756], 1);
+    expectUlps(run('aten::atanh', y()).data as Float32Array, [-0.5493061542510986, 0.2554128170013428, 0.9729551076889038], 1);
+    expectUlps(run('aten::cosh', y()).data as Float32Array, [1.1276259422302246, 1.0314130783081055, 1.2946833372116089], 1);
+  });
 });

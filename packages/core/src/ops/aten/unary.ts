@@ -1,10 +1,11 @@
 /**
  * Elementwise functions of one tensor: neg, abs, exp, log, sqrt, rsqrt, reciprocal, sin, cos,
- * tanh, sigmoid, relu, silu, gelu, erf, expm1, log1p, log2, log10, atan, floor, ceil, trunc,
- * round (half to even), sign, isnan, isinf, logical_not, bitwise_not. Transcendental ops on
- * integer or bool tensors produce float32, as torch promotes them. Where torch evaluates a formula
- * in float32 step by step (`rsqrt = 1 / sqrt(x)`, `sigmoid = 1 / (1 + exp(-x))`), each step is
- * rounded to float32 for float32 (and half/bfloat16, whose math torch does in float32) results.
+ * tanh and the other trigonometric and hyperbolic functions, sigmoid, relu, silu, gelu, hardtanh,
+ * leaky_relu, elu, erf, expm1, log1p, log2, log10, floor, ceil, trunc, round (half to even), sign,
+ * isnan, isinf, logical_not, bitwise_not. Transcendental ops on integer or bool tensors produce
+ * float32, as torch promotes them. Where torch evaluates a formula in float32 step by step
+ * (`rsqrt = 1 / sqrt(x)`, `sigmoid = 1 / (1 + exp(-x))`), each step is rounded to float32 for
+ * float32 (and half/bfloat16, whose math torch does in float32) results.
  */
 
 import { tensorMeta, type TensorMeta } from '../../ir/meta.js';
@@ -96,6 +97,47 @@ const SPECS: UnarySpec[] = [
     fn: (round, args) => gelu(round, args.str('approximate'), (message) => args.fail(message)),
     inplace: true,
   },
+  { name: 'tan', rule: 'float', fn: () => Math.tan, inplace: true },
+  { name: 'sinh', rule: 'float', fn: () => Math.sinh, inplace: true },
+  { name: 'cosh', rule: 'float', fn: () => Math.cosh, inplace: true },
+  { name: 'asin', rule: 'float', fn: () => Math.asin, inplace: true },
+  { name: 'acos', rule: 'float', fn: () => Math.acos, inplace: true },
+  { name: 'asinh', rule: 'float', fn: () => Math.asinh, inplace: true },
+  { name: 'acosh', rule: 'float', fn: () => Math.acosh, inplace: true },
+  { name: 'atanh', rule: 'float', fn: () => Math.atanh, inplace: true },
+  {
+    name: 'hardtanh',
+    rule: 'numeric',
+    extra: 'Scalar min_val=-1, Scalar max_val=1',
+    fn: (round, args) => {
+      const low = round(args.float('min_val'));
+      const high = round(args.float('max_val'));
+      return (x) => (x < low ? low : x > high ? high : x);
+    },
+    inplace: true,
+  },
+  {
+    name: 'leaky_relu',
+    rule: 'floating-only',
+    extra: 'Scalar negative_slope=0.01',
+    fn: (round, args) => {
+      const slope = round(args.float('negative_slope'));
+      return (x) => (x > 0 ? x : x * slope);
+    },
+    inplace: true,
+  },
+  {
+    name: 'elu',
+    rule: 'floating-only',
+    extra: 'Scalar alpha=1, Scalar scale=1, Scalar input_scale=1',
+    fn: (round, args) => {
+      const alpha = round(args.float('alpha'));
+      const scale = round(args.float('scale'));
+      const inputScale = round(args.float('input_scale'));
+      return (x) => (x > 0 ? round(x * scale) : round(round(round(Math.expm1(round(x * inputScale))) * alpha) * scale));
+    },
+    inplace: true,
+  },
   { name: 'erf', rule: 'float', fn: () => erf, inplace: true },
   { name: 'expm1', rule: 'float', fn: () => Math.expm1, inplace: true },
   { name: 'log1p', rule: 'float', fn: () => Math.log1p, inplace: true },
@@ -115,7 +157,7 @@ const SPECS: UnarySpec[] = [
 
 function schemas(spec: UnarySpec): { functional: string; out: string; inplace?: string } {
   const extra = spec.extra ? `, ${spec.extra}` : '';
-  const outExtra = spec.extra ? `, ${spec.extra}, Tensor(a!) out` : ', *, Tensor(a!) out';
+  const outExtra = spec.extra ? `, ${spec.extra}${spec.extra.includes('*') ? '' : ', *'}, Tensor(a!) out` : ', *, Tensor(a!) out';
   return {
     functional: `aten::${spec.name}(Tensor self${extra}) -> Tensor`,
     out: `aten::${spec.name}.out(Tensor self${outExtra}) -> Tensor(a!)`,
