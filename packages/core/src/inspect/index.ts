@@ -4,7 +4,8 @@
  */
 
 export * from './summary.js';
-export { inspectPte } from './inspect-pte.js';
+export { inspectPte, type InspectPteOptions } from './inspect-pte.js';
+export { arenaLowerBounds } from './arena-lower-bound.js';
 export { renderInspectHtml } from './render-inspect-html.js';
 export { readPayloadHeader } from './payload-header.js';
 export { renderInspectText } from './render-inspect-text.js';

@@ -5,6 +5,9 @@
  * This is what `etch inspect` prints and what the HTML report draws.
  */
 
+import { coreOperators } from '../ops/index.js';
+import { type OperatorRegistry, createOperatorRegistry } from '../ops/registry.js';
+import { arenaLowerBounds } from './arena-lower-bound.js';
 import { EtchError } from '../errors.js';
 import { decodeTreeSpec, treeSpecLeafNames } from '../pte/container-metadata.js';
 import { readExtendedHeader } from '../pte/extended-header.js';
@@ -108,15 +111,20 @@ function isSequence(encoded: string | undefined): boolean {
   }
 }
 
-function arenas(plan: ExecutionPlan): ArenaSummary[] {
-  const result: ArenaSummary[] = plan.nonConstBufferSizes.slice(1).map((size, index) => ({ memoryId: index + 1, size, tensors: [], usedBytes: 0 }));
+function arenas(plan: ExecutionPlan, registry: OperatorRegistry): ArenaSummary[] {
+  const result: ArenaSummary[] = plan.nonConstBufferSizes.slice(1).map((size, index) => ({ memoryId: index + 1, size, tensors: [], usedBytes: 0, lowerBound: 0 }));
+  const bytesOf = new Map<number, number>();
   plan.values.forEach((value, valueIndex) => {
     if (value.kind !== 'Tensor' || !value.tensor.allocationInfo) return;
     const arena = result[value.tensor.allocationInfo.memoryId - 1];
     if (!arena) return;
-    arena.tensors.push({ valueIndex, offset: value.tensor.allocationInfo.memoryOffset, bytes: tensorBytes(value.tensor.sizes, value.tensor.scalarType) });
+    const bytes = tensorBytes(value.tensor.sizes, value.tensor.scalarType);
+    bytesOf.set(valueIndex, bytes);
+    arena.tensors.push({ valueIndex, offset: value.tensor.allocationInfo.memoryOffset, bytes });
   });
+  const bounds = arenaLowerBounds(plan, bytesOf, registry);
   for (const arena of result) {
+    arena.lowerBound = bounds.get(arena.memoryId) ?? 0;
     const intervals = arena.tensors.map((tensor) => [tensor.offset, tensor.offset + tensor.bytes] as const).sort((left, right) => left[0] - right[0]);
     let covered = 0;
     let end = 0;
@@ -137,7 +145,7 @@ function payloadMagic(payload: Uint8Array): string | null {
   return magic.every((byte) => byte >= 0x20 && byte < 0x7f) ? String.fromCharCode(...magic) : null;
 }
 
-function methodSummary(program: PteProgram, plan: ExecutionPlan, segmentBase: number, inlineOffsets: readonly number[]): MethodSummary {
+function methodSummary(program: PteProgram, plan: ExecutionPlan, segmentBase: number, inlineOffsets: readonly number[], registry: OperatorRegistry): MethodSummary {
   const instructionKinds: Record<string, number> = {};
   const kernelCallCounts: Record<string, number> = {};
   const delegateCalls = new Map<number, number>();
@@ -189,7 +197,7 @@ function methodSummary(program: PteProgram, plan: ExecutionPlan, segmentBase: nu
     outputs: plan.outputs.map((index, position) => valueSummary(plan, index, outputNames[position] === 'result' ? undefined : outputNames[position])),
     delegates,
     nonConstBufferSizes: plan.nonConstBufferSizes,
-    arenas: arenas(plan),
+    arenas: arenas(plan, registry),
     containerMetaType: metadata ? { ...metadata } : null,
   };
   if (isConstant) {
@@ -260,12 +268,18 @@ function viewOffsets(views: readonly Uint8Array[], file: Uint8Array): number[] {
   return views.map((view) => (view.buffer === file.buffer ? view.byteOffset - file.byteOffset : 0));
 }
 
+export interface InspectPteOptions extends ReadPteOptions {
+  /** Operator schemas used to tell written from read arguments (default: core's operators). */
+  readonly registry?: OperatorRegistry;
+}
+
 /**
  * Summarises a `.pte` file. Reads it with `readPte`, so malformed files throw the same
  * PteFormatError (naming `options.source`).
  */
-export function inspectPte(bytes: Uint8Array, options: ReadPteOptions = {}): PteSummary {
+export function inspectPte(bytes: Uint8Array, options: InspectPteOptions = {}): PteSummary {
   const program = readPte(bytes, options);
+  const registry = options.registry ?? createOperatorRegistry(coreOperators());
   const header = readExtendedHeader(bytes, options.source === undefined ? {} : { source: options.source });
   const segmentBase = header?.segmentBaseOffset ?? 0;
   const programSize = header?.programSize ?? bytes.length;
@@ -285,7 +299,7 @@ export function inspectPte(bytes: Uint8Array, options: ReadPteOptions = {}): Pte
     backendDelegateDataSizes: program.backendDelegateData.map((data) => data.length),
     mutableDataSegments: (program.mutableDataSegments ?? []).map((entry) => ({ ...entry })),
     namedData: (program.namedData ?? []).map((entry) => ({ key: entry.key, segmentIndex: entry.segmentIndex, size: program.segments[entry.segmentIndex]?.size ?? 0 })),
-    methods: program.executionPlans.map((plan) => methodSummary(program, plan, segmentBase, inlineOffsets)),
+    methods: program.executionPlans.map((plan) => methodSummary(program, plan, segmentBase, inlineOffsets, registry)),
     byteUsage: byteUsage(program, segments, bytes.length, programSize, headerBytes),
   };
 }

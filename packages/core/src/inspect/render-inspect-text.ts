@@ -33,7 +33,7 @@ function methodLines(method: MethodSummary): string[] {
     `  outputs: ${method.outputs.map(describeValue).join('; ') || 'none'}`,
   ];
   if (method.delegates.length > 0) lines.push(`  delegates: ${countList(backends, 8)}, payloads ${formatBytes(payloadBytes)}`);
-  if (method.arenas.length > 0) lines.push(`  arenas: ${method.arenas.map((arena) => `${arena.memoryId}: ${formatBytes(arena.size)}`).join(', ')}`);
+  if (method.arenas.length > 0) lines.push(`  arenas: ${method.arenas.map((arena) => `${arena.memoryId}: ${formatBytes(arena.size)} (lower bound ${formatBytes(arena.lowerBound)}${arena.lowerBound > 0 ? `, ${(arena.size / arena.lowerBound).toFixed(3)}×` : ''})`).join(', ')}`);
   if (Object.keys(method.kernelCallCounts).length > 0) lines.push(`  kernel calls: ${countList(method.kernelCallCounts, 6)}`);
   return lines;
 }

@@ -72,6 +72,8 @@ export interface ArenaSummary {
   tensors: ArenaTensor[];
   /** Bytes covered by at least one tensor. */
   usedBytes: number;
+  /** Peak bytes live at once by the instruction stream: no plan can use less (see arena-lower-bound.ts). */
+  lowerBound: number;
 }
 
 /** One execution plan: a method, or a constant method (metadata getter). */
