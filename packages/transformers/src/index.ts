@@ -48,3 +48,4 @@ export type {
   RotarySpec,
 } from './models/decoder-spec.js';
 export { cacheBufferName } from './models/kv-cache.js';
+export { writeFileAtomic } from './atomic-write.js';

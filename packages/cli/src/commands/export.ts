@@ -6,7 +6,7 @@
 
 import { type DelegationReport, toExecutorch } from '@etch/core';
 import { AutoModelForCausalLM, exportProgram } from '@etch/transformers';
-import { writeFileAtomic } from '../atomic-write.js';
+import { writeFileAtomic } from '@etch/transformers';
 import { integerFlag, parse } from '../arguments.js';
 import { UsageError } from '../cli-error.js';
 import type { Command } from '../command.js';

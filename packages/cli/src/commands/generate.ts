@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type GenerateOptions, type GenerateResult, Module, Tokenizer, generate } from '@etch/runtime';
 import { xnnpackRuntime } from '@etch/delegate-xnnpack/runtime';
-import { writeFileAtomic } from '../atomic-write.js';
+import { writeFileAtomic } from '@etch/transformers';
 import { integerFlag, numberFlag, parse } from '../arguments.js';
 import { UsageError } from '../cli-error.js';
 import type { Command } from '../command.js';

@@ -6,7 +6,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { inspectPte, renderInspectHtml, renderInspectText } from '@etch/core';
-import { writeFileAtomic } from '../atomic-write.js';
+import { writeFileAtomic } from '@etch/transformers';
 import { parse } from '../arguments.js';
 import { UsageError } from '../cli-error.js';
 import type { Command } from '../command.js';
