@@ -60,4 +60,9 @@ describe('rounding divisions and rsub', () => {
     run('aten::div_.Scalar', self, 2);
     expect([...self.data]).toEqual([0.5, 3]);
   });
+
+  it('fmod keeps the sign of the dividend', () => {
+    expect([...run('aten::fmod.Tensor', i64([7, -7, 7, -7]), i64([2, 2, -2, -2])).data]).toEqual([1n, -1n, 1n, -1n]);
+    expect([...run('aten::fmod.Scalar', f32([-7.5, 7.5]), 2).data]).toEqual([-1.5, 1.5]);
+  });
 });

@@ -1,7 +1,7 @@
 /**
  * Rounding divisions: `floor_divide` (quotient rounded toward −∞), `remainder` (Python's
- * modulo: the result takes the divisor's sign) and `div` with a rounding mode, for tensor and
- * Scalar divisors, in the promoted dtype. Integer division by zero is an error, as in torch; floats follow IEEE (±inf, NaN).
+ * modulo: the result takes the divisor's sign), `fmod` (C's: the dividend's sign) and `div` with a
+ * rounding mode, for tensor and Scalar divisors, in the promoted dtype. Integer division by zero is an error, as in torch; floats follow IEEE (±inf, NaN).
  */
 
 import { tensorMeta, type TensorMeta } from '../../ir/meta.js';
@@ -33,6 +33,9 @@ const floorDivide: Binary = (x, y) => {
   const floored = Math.floor(quotient);
   return quotient - floored > 0.5 ? floored + 1 : floored;
 };
+
+/** C's fmod: the result takes the dividend's sign. */
+const truncatedRemainder: Binary = (x, y) => x % y;
 
 const remainder: Binary = (x, y) => {
   const modulo = x % y;
@@ -88,11 +91,12 @@ function divModeCompute(args: RuntimeArgs, self: Tensor, other: Tensor, out: Ten
   mapBinary(self, other, out, rounding ? integerGuard(args, out, rounding) : (x, y) => x / y);
 }
 
-/** `floor_divide`, `remainder` and `div` with a rounding mode (tensor and Scalar divisors). */
+/** `floor_divide`, `remainder`, `fmod` and `div` with a rounding mode (tensor and Scalar divisors). */
 export function divisionOperators(): OperatorDefinition[] {
   return [
     ...family('floor_divide', floorDivide, '', 'out', 'Scalar_out'),
     ...family('remainder', remainder, '.Tensor', 'Tensor_out', 'Scalar_out'),
+    ...family('fmod', truncatedRemainder, '.Tensor', 'Tensor_out', 'Scalar_out'),
     ...defineOperator({
       functional: 'aten::div.Tensor_mode(Tensor self, Tensor other, *, str? rounding_mode) -> Tensor',
       out: 'aten::div.out_mode(Tensor self, Tensor other, *, str? rounding_mode, Tensor(a!) out) -> Tensor(a!)',

@@ -4,9 +4,10 @@ import { ScalarType } from '../../scalar-type.js';
 import { createOperatorRegistry } from '../registry.js';
 import { RuntimeArgs } from '../runtime-args.js';
 import type { RuntimeValue } from '../runtime-value.js';
+import { atan2Operators } from './atan2.js';
 import { extremaOperators } from './extrema.js';
 
-const registry = createOperatorRegistry(extremaOperators());
+const registry = createOperatorRegistry([...extremaOperators(), ...atan2Operators()]);
 
 function run(key: string, ...args: RuntimeValue[]): Tensor {
   const def = registry.get(key);
@@ -34,5 +35,12 @@ describe('minimum, maximum and clamp', () => {
     expect(promoted.dtype).toBe(ScalarType.FLOAT);
     expect([...promoted.data]).toEqual([2.5, 5, 9]);
     expect(() => run('aten::clamp', f32([1]), null, null)).toThrow(/at least one of min and max/);
+  });
+
+  it('max.other and min.other are maximum and minimum; atan2 promotes integers', () => {
+    expect([...run('aten::max.other', f32([1, 4]), f32([3, 2])).data]).toEqual([3, 4]);
+    expect([...run('aten::min.other', f32([1, 4]), f32([3, 2])).data]).toEqual([1, 2]);
+    expect([...run('aten::atan2', f32([1, -1, 0]), f32([1, -1, -1])).data]).toEqual([0.7853981852531433, -2.356194496154785, 3.1415927410125732]);
+    expect(run('aten::atan2', i64([1]), i64([1])).dtype).toBe(ScalarType.FLOAT);
   });
 });

@@ -1,6 +1,7 @@
 /**
- * Elementwise extrema: `minimum`/`maximum` of two tensors and `clamp` between optional Scalar
- * bounds, in the promoted dtype. NaN propagates, as in torch.
+ * Elementwise extrema: `minimum`/`maximum` (and their `max.other`/`min.other` spellings) of two
+ * tensors and `clamp` between optional Scalar bounds, in the promoted dtype. NaN propagates, as in
+ * torch.
  */
 
 import { tensorMeta, type TensorMeta } from '../../ir/meta.js';
@@ -42,7 +43,7 @@ function clampCompute(args: RuntimeArgs, [out]: Tensor[]): void {
   });
 }
 
-/** `minimum`, `maximum` and `clamp` (functional and out; clamp also in place). */
+/** `minimum`, `maximum`, `max.other`, `min.other` and `clamp` (functional and out; clamp also in place). */
 export function extremaOperators(): OperatorDefinition[] {
   return [
     ...defineOperator({
@@ -56,6 +57,18 @@ export function extremaOperators(): OperatorDefinition[] {
       out: 'aten::maximum.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)',
       infer: (args) => [tensorTensorOperands(args)],
       compute: (args, [out]) => mapBinary(args.tensor('self'), args.tensor('other'), out!, maximum),
+    }),
+    ...defineOperator({
+      functional: 'aten::max.other(Tensor self, Tensor other) -> Tensor',
+      out: 'aten::max.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)',
+      infer: (args) => [tensorTensorOperands(args)],
+      compute: (args, [out]) => mapBinary(args.tensor('self'), args.tensor('other'), out!, maximum),
+    }),
+    ...defineOperator({
+      functional: 'aten::min.other(Tensor self, Tensor other) -> Tensor',
+      out: 'aten::min.out(Tensor self, Tensor other, *, Tensor(a!) out) -> Tensor(a!)',
+      infer: (args) => [tensorTensorOperands(args)],
+      compute: (args, [out]) => mapBinary(args.tensor('self'), args.tensor('other'), out!, minimum),
     }),
     ...defineOperator({
       functional: 'aten::clamp(Tensor self, Scalar? min=None, Scalar? max=None) -> Tensor',

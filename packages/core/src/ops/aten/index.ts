@@ -5,6 +5,7 @@
 
 import type { OperatorDefinition } from '../definition.js';
 import { arithmeticOperators } from './arithmetic.js';
+import { atan2Operators } from './atan2.js';
 import { attentionOperators } from './attention.js';
 import { bitwiseOperators } from './bitwise.js';
 import { comparisonOperators } from './comparison.js';
@@ -35,6 +36,7 @@ import { whereOperators } from './where.js';
 export function atenOperators(): OperatorDefinition[] {
   const operators = [
     ...arithmeticOperators(),
+    ...atan2Operators(),
     ...attentionOperators(),
     ...bitwiseOperators(),
     ...comparisonOperators(),

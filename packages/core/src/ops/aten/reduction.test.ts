@@ -86,4 +86,20 @@ describe('reductions', () => {
     expect(() => builder.op('aten::mean.dim', ints, [0])).toThrow(/mean needs a floating input/);
     expect(() => builder.op('aten::sum.dim_IntList', x, [3])).toThrow(/dim 3 is out of range/);
   });
+
+  it('var and var_mean with a correction, prod, and whole-tensor max/min', () => {
+    const x = f32([1, 2, 4, 0.5, -0.5, 3], [2, 3]);
+    expect([...run('aten::var.correction', x, [-1], 1, false).data]).toEqual([2.3333332538604736, 3.25]);
+    expect([...run('aten::var.correction', x, null, 0, false).data]).toEqual([2.305555582046509]);
+    const [variance, mean] = runAll('aten::var_mean.correction', x, [0], null, true) as Tensor[];
+    expect(variance!.shape).toEqual([1, 3]);
+    expect([...variance!.data]).toEqual([0.125, 3.125, 0.5]);
+    expect([...mean!.data]).toEqual([0.75, 0.75, 3.5]);
+    const products = run('aten::prod.dim_int', i64([1, 2, 3, 4, 5, 6], [2, 3]), 1, false, null);
+    expect(products.dtype).toBe(ScalarType.LONG);
+    expect([...products.data]).toEqual([6n, 120n]);
+    expect([...run('aten::prod', x, null).data]).toEqual([-6]);
+    expect([...run('aten::max', x).data]).toEqual([4]);
+    expect([...run('aten::min', x).data]).toEqual([-0.5]);
+  });
 });

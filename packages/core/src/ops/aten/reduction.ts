@@ -1,6 +1,7 @@
 /**
- * Reductions: `mean`, `sum`, `amax`/`amin`, `any` over dim lists; `max.dim`/`min.dim` (values and
- * indices) and `argmax`/`argmin` over one dim; `cumsum`. Sums accumulate in float64 and round once
+ * Reductions: `mean`, `sum`, `amax`/`amin`, `any`, `var`/`var_mean` over dim lists; `max`/`min`
+ * and `prod` over everything; `max.dim`/`min.dim` (values and indices), `argmax`/`argmin` and
+ * `prod.dim_int` over one dim; `cumsum`. Sums accumulate in float64 and round once
  * (torch accumulates float32 sums pairwise, so results agree to the last bit or one ulp); `mean`
  * rounds the sum to the out dtype before dividing, as torch's `sum(...).div_(n)` does. Integer and
  * bool inputs sum to int64 unless a dtype is given.
@@ -9,7 +10,7 @@
 import { tensorMeta, type TensorMeta } from '../../ir/meta.js';
 import type { Dim } from '../../ir/sym.js';
 import { readNumbers, writeNumbers } from '../../kernels/access.js';
-import { ANY, type Fold, MAXIMUM, MINIMUM, SUM, reduceDims } from '../../kernels/reduce.js';
+import { ANY, type Fold, MAXIMUM, MINIMUM, PRODUCT, SUM, reduceDims, sumSquaredDeviations } from '../../kernels/reduce.js';
 import type { Tensor } from '../../kernels/tensor.js';
 import { ScalarType, isFloatingType, isIntegralType, scalarTypeName } from '../../scalar-type.js';
 import { type OperatorDefinition, defineOperator } from '../definition.js';
@@ -118,6 +119,29 @@ function argExtremeMeta(args: MetaArgs): TensorMeta[] {
   return [reducedMeta(args, 'optional-int', ScalarType.LONG)];
 }
 
+/** Variance (and mean) over a dim list with Bessel-style `correction` (default 1), two-pass. */
+function varianceInto(args: RuntimeArgs, variance: Tensor, mean: Tensor | null): void {
+  const self = args.tensor('self');
+  const reduced = reducedDimensions(args, args.optionalInts('dim'), self.rank);
+  const correction = args.value('correction') === null ? 1 : args.float('correction');
+  let count = 1;
+  self.shape.forEach((size, d) => {
+    if (reduced[d]) count *= size;
+  });
+  const values = readNumbers(self);
+  const means = reduceDims(values, self.shape, reduced, SUM).map((sum) => sum / count);
+  const squares = sumSquaredDeviations(values, self.shape, reduced, means);
+  writeNumbers(variance, squares.map((sum) => sum / Math.max(count - correction, 0)));
+  if (mean) writeNumbers(mean, means);
+}
+
+function varianceMeta(args: MetaArgs): TensorMeta[] {
+  const self = args.tensor('self');
+  if (!isFloatingType(self.dtype)) args.fail(`needs a floating tensor, got ${scalarTypeName(self.dtype)}`);
+  const meta = reducedMeta(args, 'list', self.dtype);
+  return [meta, meta];
+}
+
 function cumsumMeta(args: MetaArgs): TensorMeta[] {
   const self = args.tensor('self');
   wrapDimension(args, args.int('dim'), self.shape.length);
@@ -222,6 +246,44 @@ export function reductionOperators(): OperatorDefinition[] {
       out: 'aten::argmin.out(Tensor self, int? dim=None, bool keepdim=False, *, Tensor(a!) out) -> Tensor(a!)',
       infer: argExtremeMeta,
       compute: (args, [out]) => extremeAlong(args, null, out!, 'optional-int', false),
+    }),
+    ...defineOperator({
+      functional: 'aten::max(Tensor self) -> Tensor',
+      out: 'aten::max.unary_out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)',
+      infer: (args) => [reducedMeta(args, 'all', args.tensor('self').dtype)],
+      compute: (args, [out]) => reduceInto(args, out!, 'all', MAXIMUM),
+    }),
+    ...defineOperator({
+      functional: 'aten::min(Tensor self) -> Tensor',
+      out: 'aten::min.unary_out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)',
+      infer: (args) => [reducedMeta(args, 'all', args.tensor('self').dtype)],
+      compute: (args, [out]) => reduceInto(args, out!, 'all', MINIMUM),
+    }),
+    ...defineOperator({
+      functional: 'aten::prod.dim_int(Tensor self, int dim, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor',
+      out: 'aten::prod.int_out(Tensor self, int dim, bool keepdim=False, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)',
+      infer: (args) => [reducedMeta(args, 'optional-int', sumDtype(args))],
+      compute: (args, [out]) => reduceInto(args, out!, 'optional-int', PRODUCT),
+    }),
+    ...defineOperator({
+      functional: 'aten::prod(Tensor self, *, ScalarType? dtype=None) -> Tensor',
+      out: 'aten::prod.out(Tensor self, *, ScalarType? dtype=None, Tensor(a!) out) -> Tensor(a!)',
+      infer: (args) => [reducedMeta(args, 'all', sumDtype(args))],
+      compute: (args, [out]) => reduceInto(args, out!, 'all', PRODUCT),
+    }),
+    ...defineOperator({
+      functional: 'aten::var.correction(Tensor self, int[1]? dim=None, *, Scalar? correction=None, bool keepdim=False) -> Tensor',
+      out: 'aten::var.correction_out(Tensor self, int[1]? dim=None, *, Scalar? correction=None, bool keepdim=False, Tensor(a!) out) -> Tensor(a!)',
+      infer: (args) => varianceMeta(args).slice(0, 1),
+      compute: (args, [out]) => varianceInto(args, out!, null),
+    }),
+    ...defineOperator({
+      functional: 'aten::var_mean.correction(Tensor self, int[1]? dim=None, *, Scalar? correction=None, bool keepdim=False) -> (Tensor, Tensor)',
+      out:
+        'aten::var_mean.correction_out(Tensor self, int[1]? dim=None, *, Scalar? correction=None, bool keepdim=False, ' +
+        'Tensor(a!) out0, Tensor(b!) out1) -> (Tensor(a!), Tensor(b!))',
+      infer: varianceMeta,
+      compute: (args, [variance, mean]) => varianceInto(args, variance!, mean!),
     }),
     ...defineOperator({
       functional: 'aten::cumsum(Tensor self, int dim, *, ScalarType? dtype=None) -> Tensor',
