@@ -53,7 +53,8 @@ function copyTransposed(from: Float64Array, sourceOffset: number, sourceStrides:
  * Writes `numel(shape)` elements to `target` starting at `targetOffset`, in row-major order of
  * `shape`; the element at index `(i0, i1, …)` is read from
  * `source[sourceOffset + i0·sourceStrides[0] + i1·sourceStrides[1] + …]`. `source` and `target`
- * must be typed arrays of the same kind. Strides may be 0 (broadcast) but not negative.
+ * must be typed arrays of the same kind. Strides may be 0 (broadcast) or negative (a flip, with
+ * `sourceOffset` at the first element read).
  */
 export function copyStrided(
   source: TypedArray,

@@ -23,11 +23,13 @@ import { padOperators } from './pad.js';
 import { permuteOperators } from './permute.js';
 import { powerOperators } from './power.js';
 import { reductionOperators } from './reduction.js';
+import { reorderOperators } from './reorder.js';
 import { reshapeOperators } from './reshape.js';
 import { scatterOperators } from './scatter.js';
 import { sliceOperators } from './slice.js';
 import { softmaxOperators } from './softmax.js';
 import { symbolicOperators } from './symbolic.js';
+import { topkOperators } from './topk.js';
 import { triangularOperators } from './triangular.js';
 import { unaryOperators } from './unary.js';
 import { viewAliasOperators } from './view-aliases.js';
@@ -54,11 +56,13 @@ export function atenOperators(): OperatorDefinition[] {
     ...permuteOperators(),
     ...powerOperators(),
     ...reductionOperators(),
+    ...reorderOperators(),
     ...reshapeOperators(),
     ...scatterOperators(),
     ...sliceOperators(),
     ...softmaxOperators(),
     ...symbolicOperators(),
+    ...topkOperators(),
     ...triangularOperators(),
     ...unaryOperators(),
     ...whereOperators(),
