@@ -13,8 +13,10 @@ export interface Fold {
   step(accumulator: number, value: number): number;
 }
 
+/** Sum (sum, mean, cumulative sums). */
 export const SUM: Fold = { initial: 0, step: (accumulator, value) => accumulator + value };
 
+/** Product (prod). */
 export const PRODUCT: Fold = { initial: 1, step: (accumulator, value) => accumulator * value };
 
 /** Maximum with NaN propagation (torch's amax). */

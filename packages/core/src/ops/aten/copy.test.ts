@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { GraphBuilder } from '../../ir/builder.js';
-import { sym } from '../../ir/sym.js';
 import { Tensor } from '../../kernels/tensor.js';
 import { ScalarType } from '../../scalar-type.js';
 import { createOperatorRegistry } from '../registry.js';
@@ -21,7 +19,6 @@ function run(key: string, ...args: RuntimeValue[]): Tensor {
 
 const f32 = (values: number[], shape = [values.length]) => Tensor.fromArray(ScalarType.FLOAT, shape, Float32Array.from(values));
 const i64 = (values: number[], shape = [values.length]) => Tensor.fromArray(ScalarType.LONG, shape, BigInt64Array.from(values.map(BigInt)));
-const range = (count: number, shape: number[]) => f32(Array.from({ length: count }, (_, i) => i), shape);
 
 // Expected values computed with torch 2.13.
 

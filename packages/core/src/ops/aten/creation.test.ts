@@ -24,9 +24,7 @@ function run(key: string, ...args: RuntimeValue[]): Tensor {
   return runAll(key, ...args)[0] as Tensor;
 }
 
-const f32 = (values: number[], shape = [values.length]) => Tensor.fromArray(ScalarType.FLOAT, shape, Float32Array.from(values));
 const i64 = (values: number[], shape = [values.length]) => Tensor.fromArray(ScalarType.LONG, shape, BigInt64Array.from(values.map(BigInt)));
-const range = (count: number, shape: number[]) => f32(Array.from({ length: count }, (_, i) => i), shape);
 
 // Expected values computed with torch 2.13.
 

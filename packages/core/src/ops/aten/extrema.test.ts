@@ -16,7 +16,6 @@ function run(key: string, ...args: RuntimeValue[]): Tensor {
 
 const f32 = (values: number[], shape = [values.length]) => Tensor.fromArray(ScalarType.FLOAT, shape, Float32Array.from(values));
 const i64 = (values: number[], shape = [values.length]) => Tensor.fromArray(ScalarType.LONG, shape, BigInt64Array.from(values.map(BigInt)));
-const bool = (values: boolean[], shape = [values.length]) => Tensor.fromArray(ScalarType.BOOL, shape, Uint8Array.from(values.map(Number)));
 
 // Expected values computed with torch 2.13.
 

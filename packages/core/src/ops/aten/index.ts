@@ -35,6 +35,7 @@ import { unaryOperators } from './unary.js';
 import { viewAliasOperators } from './view-aliases.js';
 import { whereOperators } from './where.js';
 
+/** Every `aten::` operator core defines, with torch's view operators aliased to their copies. */
 export function atenOperators(): OperatorDefinition[] {
   const operators = [
     ...arithmeticOperators(),

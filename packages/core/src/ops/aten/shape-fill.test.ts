@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { GraphBuilder } from '../../ir/builder.js';
-import { sym } from '../../ir/sym.js';
 import { Tensor } from '../../kernels/tensor.js';
 import { ScalarType } from '../../scalar-type.js';
 import { createOperatorRegistry } from '../registry.js';
