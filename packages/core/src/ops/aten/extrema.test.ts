@@ -42,4 +42,10 @@ describe('minimum, maximum and clamp', () => {
     expect([...run('aten::atan2', f32([1, -1, 0]), f32([1, -1, -1])).data]).toEqual([0.7853981852531433, -2.356194496154785, 3.1415927410125732]);
     expect(run('aten::atan2', i64([1]), i64([1])).dtype).toBe(ScalarType.FLOAT);
   });
+
+  it('clamp.Tensor broadcasts tensor bounds', () => {
+    const clamped = run('aten::clamp.Tensor', f32([-2, 0.5, 3, 9], [2, 2]), f32([0, 1]), f32([2], [1]));
+    expect([...clamped.data]).toEqual([0, 1, 2, 2]);
+    expect([...run('aten::clamp.Tensor', f32([-2, 5]), null, f32([1, 2])).data]).toEqual([-2, 2]);
+  });
 });

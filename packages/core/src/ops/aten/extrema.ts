@@ -1,18 +1,18 @@
 /**
  * Elementwise extrema: `minimum`/`maximum` (and their `max.other`/`min.other` spellings) of two
- * tensors and `clamp` between optional Scalar bounds, in the promoted dtype. NaN propagates, as in
- * torch.
+ * tensors and `clamp` between optional Scalar or tensor bounds, in the promoted dtype. NaN
+ * propagates, as in torch.
  */
 
 import { tensorMeta, type TensorMeta } from '../../ir/meta.js';
 import { mapBinary, mapUnary } from '../../kernels/broadcast.js';
-import type { Tensor } from '../../kernels/tensor.js';
+import { Tensor } from '../../kernels/tensor.js';
 import { ScalarType } from '../../scalar-type.js';
 import { type OperatorDefinition, defineOperator } from '../definition.js';
 import type { MetaArgs } from '../meta-args.js';
 import type { RuntimeArgs } from '../runtime-args.js';
 import { type PromotionOperand, resultType } from '../shape-rules.js';
-import { scalarKind, scalarTensor, tensorTensorOperands } from './operands.js';
+import { broadcastOf, scalarKind, scalarTensor, tensorTensorOperands } from './operands.js';
 
 const minimum = (x: number, y: number) => (x !== x || y !== y ? NaN : x < y ? x : y);
 const maximum = (x: number, y: number) => (x !== x || y !== y ? NaN : x > y ? x : y);
@@ -41,6 +41,29 @@ function clampCompute(args: RuntimeArgs, [out]: Tensor[]): void {
     if (upper !== null && y > upper) y = upper;
     return y;
   });
+}
+
+function clampTensorMeta(args: MetaArgs): TensorMeta[] {
+  const self = args.tensor('self');
+  const bounds = ['min', 'max'].map((name) => args.optionalTensor(name)).filter((bound): bound is TensorMeta => bound !== null);
+  if (bounds.length === 0) args.fail('at least one of min and max must be given');
+  const dtype = resultType([self, ...bounds].map((tensor) => ({ tensor })));
+  if (dtype === ScalarType.BOOL) args.fail('clamp is not supported for bool tensors');
+  return [tensorMeta(dtype, broadcastOf(args, [self, ...bounds]))];
+}
+
+function clampTensorCompute(args: RuntimeArgs, [out]: Tensor[]): void {
+  const low = args.optionalTensor('min');
+  const high = args.optionalTensor('max');
+  if (!low && !high) args.fail('at least one of min and max must be given');
+  const self = args.tensor('self');
+  // clamp(x, lo, hi) = min(max(x, lo), hi), NaN propagating from any operand.
+  if (low && high) {
+    const raised = Tensor.zeros(out!.dtype, out!.shape);
+    mapBinary(self, low, raised, maximum);
+    mapBinary(raised, high, out!, minimum);
+  } else if (low) mapBinary(self, low, out!, maximum);
+  else mapBinary(self, high!, out!, minimum);
 }
 
 /** `minimum`, `maximum`, `max.other`, `min.other` and `clamp` (functional and out; clamp also in place). */
@@ -76,6 +99,12 @@ export function extremaOperators(): OperatorDefinition[] {
       inplace: 'aten::clamp_(Tensor(a!) self, Scalar? min=None, Scalar? max=None) -> Tensor(a!)',
       infer: clampMeta,
       compute: clampCompute,
+    }),
+    ...defineOperator({
+      functional: 'aten::clamp.Tensor(Tensor self, Tensor? min=None, Tensor? max=None) -> Tensor',
+      out: 'aten::clamp.Tensor_out(Tensor self, Tensor? min=None, Tensor? max=None, *, Tensor(a!) out) -> Tensor(a!)',
+      infer: clampTensorMeta,
+      compute: clampTensorCompute,
     }),
   ];
 }
