@@ -10,7 +10,9 @@ import { evaluateProgram } from '../../evaluator/evaluate.js';
 import { int } from '../../ir/argument.js';
 import { ExportedProgram } from '../../ir/program.js';
 import { constantFolding } from '../../passes/constant-folding.js';
+import { toOutVariants } from '../../passes/to-out-variants.js';
 import { scalarKindsOf } from '../runtime-args.js';
+import { coreOperators } from '../index.js';
 import { creationOperators } from './creation.js';
 
 const registry = createOperatorRegistry(creationOperators());
@@ -90,5 +92,27 @@ describe('factories', () => {
     // Without the kinds, 0 reads as an int: the kinds are what keeps float32.
     expect((def.evaluate(new RuntimeArgs(def.schema, [[2], 0, null, null, null, null]))[0] as Tensor).dtype).toBe(ScalarType.LONG);
     expect((def.evaluate(new RuntimeArgs(def.schema, [[2], 0, null, null, null, null], scalarKindsOf(node.args)))[0] as Tensor).dtype).toBe(ScalarType.FLOAT);
+  });
+
+  it('lower to out variants that drop TensorOptions (arange.start gets its default step)', () => {
+    const builder = new GraphBuilder(registry);
+    const start = builder.placeholder('start', { kind: 'symint', value: sym('p') });
+    const positions = builder.op('aten::arange.start', start, builder.placeholder('end', { kind: 'symint', value: sym('p', 1, 2) }));
+    builder.output([positions, builder.op('aten::full', [int(2)], 0.5)]);
+    const [startNode, endNode] = builder.graph.placeholders;
+    const program = new ExportedProgram({
+      graph: builder.graph,
+      signature: { inputs: [startNode!, endNode!].map((node) => ({ kind: 'user_input' as const, node: node.id })), outputs: [{ kind: 'user_output' }, { kind: 'user_output' }] },
+      constants: new Map(),
+      symbols: { p: { min: 0, max: 100 } },
+    });
+    const everything = createOperatorRegistry(coreOperators());
+    const lowered = toOutVariants.run(program, { registry: everything });
+    const calls = lowered.graph.nodes.filter((n) => n.kind === 'call' && n.target !== 'etch::alloc');
+    expect(calls.map((n) => n.target)).toEqual(['aten::arange.start_out', 'aten::full.out']);
+    expect(calls[0]!.args[2]).toEqual({ kind: 'int', value: 1 });
+    const [range, filled] = evaluateProgram(lowered, [5, 7], { registry: everything }) as Tensor[];
+    expect([...range!.data]).toEqual([5n, 6n]);
+    expect([...filled!.data]).toEqual([0.5, 0.5]);
   });
 });

@@ -141,12 +141,10 @@ export function creationOperators(): OperatorDefinition[] {
       infer: arangeMeta,
       compute: arangeCompute,
     }),
-    ...defineLooseFamily({
-      functional: `aten::arange.start(Scalar start, Scalar end, *, ${OPTIONS}) -> Tensor`,
-      out: 'aten::arange.start_out(Scalar start, Scalar end, Scalar step=1, *, Tensor(a!) out) -> Tensor(a!)',
-      infer: arangeMeta,
-      compute: arangeCompute,
-    }).slice(0, 1),
+    // `arange.start` lowers to `arange.start_out` with its default step of 1.
+    ...defineOperator({ functional: `aten::arange.start(Scalar start, Scalar end, *, ${OPTIONS}) -> Tensor`, infer: arangeMeta, compute: arangeCompute }).map(
+      (definition) => ({ ...definition, outVariant: 'aten::arange.start_out' }),
+    ),
   ];
 }
 
