@@ -104,6 +104,11 @@ export function mapTernary(a: Tensor, b: Tensor, c: Tensor, out: Tensor, fn: (x:
   const ia = broadcastIndex(a.shape, out.shape);
   const ib = broadcastIndex(b.shape, out.shape);
   const ic = broadcastIndex(c.shape, out.shape);
+  if (out.dtype === ScalarType.FLOAT || out.dtype === ScalarType.DOUBLE) {
+    const o = out.data as Float32Array | Float64Array;
+    for (let i = 0; i < n; i++) o[i] = fn(x[ia[i]!]!, y[ib[i]!]!, z[ic[i]!]!);
+    return;
+  }
   const result = new Float64Array(n);
   for (let i = 0; i < n; i++) result[i] = fn(x[ia[i]!]!, y[ib[i]!]!, z[ic[i]!]!);
   writeNumbers(out, result);
