@@ -10,7 +10,7 @@
 // Scales and bias are padded to whole blocks.
 
 import { QD8_PARAMS_BYTES } from './quantize-qd8';
-import { transposeSumI32 } from './reductions';
+import { storeLanes, transposeSumI32 } from './reductions';
 
 /** Integer sums of one activation row (kPadded int16 at `a`) against one block of 4 channels at `w`. */
 @inline function blockRow(a: usize, w: usize, kPadded: i32): v128 {
@@ -71,17 +71,6 @@ import { transposeSumI32 } from './reductions';
   }
   v128.store(second, transposeSumI32(acc10, acc11, acc12, acc13));
   return transposeSumI32(acc00, acc01, acc02, acc03);
-}
-
-/** Stores the first `channels` lanes of `values` at `target`. */
-@inline function storeLanes(target: usize, values: v128, channels: i32): void {
-  if (channels == 4) {
-    v128.store(target, values);
-    return;
-  }
-  store<f32>(target, f32x4.extract_lane(values, 0));
-  if (channels > 1) store<f32>(target, f32x4.extract_lane(values, 1), 4);
-  if (channels > 2) store<f32>(target, f32x4.extract_lane(values, 2), 8);
 }
 
 /** XNNPACK's dequantization of four integer sums. */

@@ -84,9 +84,10 @@ export function packQc8w(weights: Qc8wLinearWeights, columns: number): PackedQua
 }
 
 /**
- * Packs 4-bit weights for the WebAssembly kernel: channels in blocks of 4 (the last padded with
- * zeros); per block and 32 inputs, 16 bytes per channel, byte j = (w[j] & 15) | (w[j + 16] & 15) << 4;
- * scales per block as [groups][4]; bias per block as [4].
+ * Packs 4-bit weights for the WebAssembly kernel (`assembly/linear-qb4w.ts`): channels in blocks
+ * of 4 (the last padded with zeros); per block and 32 inputs, 16 bytes per channel as eight
+ * little-endian 16-bit lanes, lane l = w[l] | w[8 + l] << 4 | w[16 + l] << 8 | w[24 + l] << 12
+ * (each & 15); scales per block as [groups][4]; bias per block as [4].
  */
 export function packQb4w(weights: Qb4wLinearWeights): PackedQuantizedWeights {
   const { outFeatures: rows, inFeatures: columns, groupSize } = weights;
@@ -101,10 +102,10 @@ export function packQb4w(weights: Qb4wLinearWeights): PackedQuantizedWeights {
     const source = row * columns;
     for (let chunk = 0; chunk < columns / 32; chunk++) {
       const target = block * 2 * columns + chunk * 64 + channel * 16;
-      for (let index = 0; index < 16; index++) {
-        const low = weights.weights[source + chunk * 32 + index]! & 15;
-        const high = weights.weights[source + chunk * 32 + 16 + index]! & 15;
-        packed[target + index] = low | (high << 4);
+      const values = weights.weights.subarray(source + chunk * 32, source + chunk * 32 + 32);
+      for (let lane = 0; lane < 8; lane++) {
+        packed[target + 2 * lane] = (values[lane]! & 15) | ((values[8 + lane]! & 15) << 4);
+        packed[target + 2 * lane + 1] = (values[16 + lane]! & 15) | ((values[24 + lane]! & 15) << 4);
       }
     }
     for (let group = 0; group < groups; group++) scales[(block * groups + group) * 4 + channel] = weights.scales[row * groups + group]!;
@@ -212,7 +213,7 @@ export async function instantiateWasmKernels(module: WebAssembly.Module, impleme
         const sums = scratchBuffer('second', 64);
         kernels.linearQd8Qc8w(quantized, parameters, layer.weightsAddress, layer.scalesAddress, layer.biasAddress, outputAddress, n, rows, stride, n, sums);
       } else {
-        const unpacked = scratchBuffer('unpacked', 8 * k);
+        const unpacked = scratchBuffer('unpacked', 8 * k + 16);
         kernels.linearQd8Qb4w(quantized, parameters, layer.weightsAddress, layer.scalesAddress, layer.biasAddress, outputAddress, n, rows, k, n, layer.groupSize, unpacked);
       }
       copyOut(outputAddress, rows * n, output);
