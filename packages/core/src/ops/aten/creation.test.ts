@@ -5,7 +5,6 @@ import { Tensor } from '../../kernels/tensor.js';
 import { ScalarType } from '../../scalar-type.js';
 import { createOperatorRegistry } from '../registry.js';
 import { RuntimeArgs } from '../runtime-args.js';
-import type { RuntimeValue } from '../runtime-value.js';
 import { evaluateProgram } from '../../evaluator/evaluate.js';
 import { int } from '../../ir/argument.js';
 import { ExportedProgram } from '../../ir/program.js';
@@ -14,19 +13,10 @@ import { toOutVariants } from '../../passes/to-out-variants.js';
 import { scalarKindsOf } from '../runtime-args.js';
 import { coreOperators } from '../index.js';
 import { creationOperators } from './creation.js';
+import { operatorRunner, i64 } from './operator-test-support.js';
 
-const registry = createOperatorRegistry(creationOperators());
+const { run, runAll, registry } = operatorRunner(creationOperators());
 
-function runAll(key: string, ...args: RuntimeValue[]): RuntimeValue[] {
-  const def = registry.get(key);
-  return def.evaluate(new RuntimeArgs(def.schema, args));
-}
-
-function run(key: string, ...args: RuntimeValue[]): Tensor {
-  return runAll(key, ...args)[0] as Tensor;
-}
-
-const i64 = (values: number[], shape = [values.length]) => Tensor.fromArray(ScalarType.LONG, shape, BigInt64Array.from(values.map(BigInt)));
 
 // Expected values computed with torch 2.13.
 

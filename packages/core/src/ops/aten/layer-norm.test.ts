@@ -1,23 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { Tensor } from '../../kernels/tensor.js';
-import { ScalarType } from '../../scalar-type.js';
-import { createOperatorRegistry } from '../registry.js';
-import { RuntimeArgs } from '../runtime-args.js';
-import type { RuntimeValue } from '../runtime-value.js';
 import { layerNormOperators } from './layer-norm.js';
+import { operatorRunner, f32 } from './operator-test-support.js';
 
-const registry = createOperatorRegistry(layerNormOperators());
+const { run, runAll } = operatorRunner(layerNormOperators());
 
-function runAll(key: string, ...args: RuntimeValue[]): RuntimeValue[] {
-  const def = registry.get(key);
-  return def.evaluate(new RuntimeArgs(def.schema, args));
-}
-
-function run(key: string, ...args: RuntimeValue[]): Tensor {
-  return runAll(key, ...args)[0] as Tensor;
-}
-
-const f32 = (values: number[], shape = [values.length]) => Tensor.fromArray(ScalarType.FLOAT, shape, Float32Array.from(values));
 
 // Expected values computed with torch 2.13.
 

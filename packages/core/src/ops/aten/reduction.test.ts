@@ -1,27 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { Tensor } from '../../kernels/tensor.js';
 import { ScalarType } from '../../scalar-type.js';
-import { createOperatorRegistry } from '../registry.js';
-import { RuntimeArgs } from '../runtime-args.js';
-import type { RuntimeValue } from '../runtime-value.js';
 import { GraphBuilder } from '../../ir/builder.js';
 import { sym } from '../../ir/sym.js';
 import { reductionOperators } from './reduction.js';
+import { operatorRunner, f32, i64, bool } from './operator-test-support.js';
 
-const registry = createOperatorRegistry(reductionOperators());
+const { run, runAll, registry } = operatorRunner(reductionOperators());
 
-function runAll(key: string, ...args: RuntimeValue[]): RuntimeValue[] {
-  const def = registry.get(key);
-  return def.evaluate(new RuntimeArgs(def.schema, args));
-}
-
-function run(key: string, ...args: RuntimeValue[]): Tensor {
-  return runAll(key, ...args)[0] as Tensor;
-}
-
-const f32 = (values: number[], shape = [values.length]) => Tensor.fromArray(ScalarType.FLOAT, shape, Float32Array.from(values));
-const i64 = (values: number[], shape = [values.length]) => Tensor.fromArray(ScalarType.LONG, shape, BigInt64Array.from(values.map(BigInt)));
-const bool = (values: boolean[], shape = [values.length]) => Tensor.fromArray(ScalarType.BOOL, shape, Uint8Array.from(values.map(Number)));
 
 // Expected values computed with torch 2.13.
 

@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { Tensor } from '../../kernels/tensor.js';
 import { ScalarType } from '../../scalar-type.js';
-import { createOperatorRegistry } from '../registry.js';
-import { RuntimeArgs } from '../runtime-args.js';
-import type { RuntimeValue } from '../runtime-value.js';
 import { scatterOperators } from './scatter.js';
+import { operatorRunner, f32, i64 } from './operator-test-support.js';
 
-const registry = createOperatorRegistry(scatterOperators());
+const { run } = operatorRunner(scatterOperators());
 
-function run(key: string, ...args: RuntimeValue[]): Tensor {
-  const def = registry.get(key);
-  return def.evaluate(new RuntimeArgs(def.schema, args))[0] as Tensor;
-}
-
-const f32 = (values: number[], shape = [values.length]) => Tensor.fromArray(ScalarType.FLOAT, shape, Float32Array.from(values));
-const i64 = (values: number[], shape = [values.length]) => Tensor.fromArray(ScalarType.LONG, shape, BigInt64Array.from(values.map(BigInt)));
 
 // Expected values computed with torch 2.13.
 describe('scatters', () => {

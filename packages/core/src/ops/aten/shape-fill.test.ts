@@ -1,26 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { Tensor } from '../../kernels/tensor.js';
-import { ScalarType } from '../../scalar-type.js';
-import { createOperatorRegistry } from '../registry.js';
-import { RuntimeArgs } from '../runtime-args.js';
-import type { RuntimeValue } from '../runtime-value.js';
 import { padOperators } from './pad.js';
 import { triangularOperators } from './triangular.js';
+import { operatorRunner, f32, i64, range } from './operator-test-support.js';
 
-const registry = createOperatorRegistry([...padOperators(), ...triangularOperators()]);
+const { run, runAll } = operatorRunner([...padOperators(), ...triangularOperators()]);
 
-function runAll(key: string, ...args: RuntimeValue[]): RuntimeValue[] {
-  const def = registry.get(key);
-  return def.evaluate(new RuntimeArgs(def.schema, args));
-}
-
-function run(key: string, ...args: RuntimeValue[]): Tensor {
-  return runAll(key, ...args)[0] as Tensor;
-}
-
-const f32 = (values: number[], shape = [values.length]) => Tensor.fromArray(ScalarType.FLOAT, shape, Float32Array.from(values));
-const i64 = (values: number[], shape = [values.length]) => Tensor.fromArray(ScalarType.LONG, shape, BigInt64Array.from(values.map(BigInt)));
-const range = (count: number, shape: number[]) => f32(Array.from({ length: count }, (_, i) => i), shape);
 
 // Expected values computed with torch 2.13.
 
