@@ -6,7 +6,6 @@ import { operatorRunner, f32, i64 } from './operator-test-support.js';
 
 const { run, runAll } = operatorRunner(copyOperators());
 
-
 // Expected values computed with torch 2.13.
 
 describe('copies', () => {

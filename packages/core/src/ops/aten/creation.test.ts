@@ -17,7 +17,6 @@ import { operatorRunner, i64 } from './operator-test-support.js';
 
 const { run, runAll, registry } = operatorRunner(creationOperators());
 
-
 // Expected values computed with torch 2.13.
 
 describe('factories', () => {

@@ -7,7 +7,6 @@ import { operatorRunner, f32, i64 } from './operator-test-support.js';
 
 const { run } = operatorRunner([...extremaOperators(), ...atan2Operators()]);
 
-
 // Expected values computed with torch 2.13.
 
 describe('minimum, maximum and clamp', () => {

@@ -5,7 +5,6 @@ import { operatorRunner, f32 } from './operator-test-support.js';
 
 const { run, runAll } = operatorRunner(layerNormOperators());
 
-
 // Expected values computed with torch 2.13.
 
 /** Within `ulps` float32 units in the last place of the expected value. */

@@ -14,7 +14,6 @@ import { operatorRunner, f32, i64, range } from './operator-test-support.js';
 const copies = [...reshapeOperators(), ...permuteOperators(), ...expandOperators(), ...sliceOperators(), ...copyOperators()];
 const { run, runAll, registry } = operatorRunner([...copies, ...viewAliasOperators(copies)]);
 
-
 // Expected values computed with torch 2.13.
 
 describe('views, permutations and expansions', () => {

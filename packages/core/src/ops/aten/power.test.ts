@@ -5,7 +5,6 @@ import { operatorRunner, f32, i64 } from './operator-test-support.js';
 
 const { run } = operatorRunner(powerOperators());
 
-
 // Expected values computed with torch 2.13.
 
 describe('pow', () => {

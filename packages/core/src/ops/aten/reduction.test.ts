@@ -8,7 +8,6 @@ import { operatorRunner, f32, i64, bool } from './operator-test-support.js';
 
 const { run, runAll, registry } = operatorRunner(reductionOperators());
 
-
 // Expected values computed with torch 2.13.
 
 describe('reductions', () => {

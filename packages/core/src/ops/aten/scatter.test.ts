@@ -6,7 +6,6 @@ import { operatorRunner, f32, i64 } from './operator-test-support.js';
 
 const { run } = operatorRunner(scatterOperators());
 
-
 // Expected values computed with torch 2.13.
 describe('scatters', () => {
   it('slice_scatter writes a cache slice (cache[:, :, 1:3] = k) into a copy', () => {

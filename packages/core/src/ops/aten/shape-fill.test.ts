@@ -5,7 +5,6 @@ import { operatorRunner, f32, i64, range } from './operator-test-support.js';
 
 const { run, runAll } = operatorRunner([...padOperators(), ...triangularOperators()]);
 
-
 // Expected values computed with torch 2.13.
 
 describe('tril, triu and constant_pad_nd', () => {

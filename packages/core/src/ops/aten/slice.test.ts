@@ -9,7 +9,6 @@ import { operatorRunner, f32, i64, range } from './operator-test-support.js';
 
 const { run, runAll, registry } = operatorRunner([...sliceOperators(), ...concatOperators()]);
 
-
 // Expected values computed with torch 2.13.
 
 describe('slices, splits and joins', () => {

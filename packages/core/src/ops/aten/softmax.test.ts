@@ -4,7 +4,6 @@ import { operatorRunner, f32, i64 } from './operator-test-support.js';
 
 const { run, runAll } = operatorRunner(softmaxOperators());
 
-
 // Expected values computed with torch 2.13.
 
 describe('softmax', () => {

@@ -6,7 +6,6 @@ import { operatorRunner, f32, i64, bool } from './operator-test-support.js';
 
 const { run } = operatorRunner(whereOperators());
 
-
 // Expected values computed with torch 2.13.
 
 describe('where and masked_fill', () => {
