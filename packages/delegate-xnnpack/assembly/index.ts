@@ -3,7 +3,7 @@
 // packed weights and scratch buffers above `heapBase()` and grows the memory as needed; the
 // module itself never allocates (runtime "stub", no garbage collector).
 
-export { linearF32 } from './linear-f32';
+export { linearF32, linearF32Packed } from './linear-f32';
 export { quantizeQd8 } from './quantize-qd8';
 export { linearQd8Qc8w } from './linear-qc8w';
 export { linearQd8Qb4w } from './linear-qb4w';

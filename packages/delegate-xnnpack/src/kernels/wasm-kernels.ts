@@ -7,13 +7,14 @@
 import { InvalidArgumentError } from '@etch/core';
 import { validateBatchMatmul, validateLinearCall, validateLinearWeights } from './linear-validation.js';
 import { WasmHeap } from './wasm-heap.js';
-import type { BatchMatmulShape, LinearWeights, PreparedLinear, Qb4wLinearWeights, Qc8wLinearWeights, Qd8Rows, XnnKernels, XnnKernelsImplementation } from './xnn-kernels.js';
+import type { BatchMatmulShape, F32LinearWeights, LinearWeights, PreparedLinear, Qb4wLinearWeights, Qc8wLinearWeights, Qd8Rows, XnnKernels, XnnKernelsImplementation } from './xnn-kernels.js';
 
 /** The functions `assembly/index.ts` exports; arguments are byte addresses and element counts. */
 interface KernelExports {
   readonly memory: WebAssembly.Memory;
   heapBase(): number;
   linearF32(x: number, xStride: number, w: number, wStride: number, bias: number, y: number, yStride: number, m: number, k: number, n: number): void;
+  linearF32Packed(x: number, w: number, bias: number, y: number, yStride: number, m: number, kPadded: number, n: number, second: number): void;
   quantizeQd8(x: number, xStride: number, m: number, k: number, q: number, qStride: number, parameters: number, minMaxScratch: number): void;
   linearQd8Qc8w(q: number, parameters: number, w: number, scales: number, bias: number, y: number, yStride: number, m: number, kPadded: number, n: number, sums: number): void;
   linearQd8Qb4w(q: number, parameters: number, w: number, scales: number, bias: number, y: number, yStride: number, m: number, k: number, n: number, groupSize: number, unpacked: number): void;
@@ -24,6 +25,8 @@ interface KernelExports {
 const QD8_PARAMETER_BYTES = 8;
 /** Int8 rows are padded to this many columns. */
 const INT8_COLUMN_MULTIPLE = 32;
+/** Float32 rows are padded to this many columns. */
+const F32_COLUMN_MULTIPLE = 8;
 
 interface WasmLinear {
   readonly weights: LinearWeights['kind'];
@@ -39,6 +42,25 @@ type ScratchName = 'input' | 'second' | 'output' | 'quantized' | 'parameters' | 
 
 function paddedColumns(columns: number): number {
   return Math.ceil(columns / INT8_COLUMN_MULTIPLE) * INT8_COLUMN_MULTIPLE;
+}
+
+/**
+ * Packs float32 weights for the WebAssembly kernel (`linearF32Packed` in `assembly/linear-f32.ts`):
+ * channels in blocks of 4 (the last padded with zeros), inputs padded to `columns`; per block and
+ * 4 inputs, 16 floats (4 per channel); bias padded to whole blocks.
+ */
+export function packF32(weights: F32LinearWeights, columns: number): { readonly weights: Float32Array; readonly bias: Float32Array | undefined } {
+  const { outFeatures: rows, inFeatures } = weights;
+  const blocks = Math.ceil(rows / 4);
+  const packed = new Float32Array(blocks * 4 * columns);
+  const bias = weights.bias ? new Float32Array(blocks * 4) : undefined;
+  for (let row = 0; row < rows; row++) {
+    const base = (row >> 2) * 4 * columns + (row & 3) * 4;
+    const start = row * inFeatures;
+    for (let index = 0; index < inFeatures; index++) packed[base + (index >> 2) * 16 + (index & 3)] = weights.weights[start + index]!;
+    if (bias) bias[row] = weights.bias![row]!;
+  }
+  return { weights: packed, bias };
 }
 
 /** Quantized weights, their scales and bias in the layout a WebAssembly kernel reads. */
@@ -182,9 +204,9 @@ export async function instantiateWasmKernels(module: WebAssembly.Module, impleme
         allocations.push(address);
         return address;
       };
-      const columns = weights.kind === 'qc8w' ? paddedColumns(inFeatures) : inFeatures;
+      const columns = weights.kind === 'qc8w' ? paddedColumns(inFeatures) : weights.kind === 'f32' ? Math.ceil(inFeatures / F32_COLUMN_MULTIPLE) * F32_COLUMN_MULTIPLE : inFeatures;
       const packed: { readonly weights: Float32Array | Int8Array | Uint8Array; readonly scales?: Float32Array; readonly bias?: Float32Array } =
-        weights.kind === 'f32' ? weights : weights.kind === 'qc8w' ? packQc8w(weights, columns) : packQb4w(weights);
+        weights.kind === 'f32' ? packF32(weights, columns) : weights.kind === 'qc8w' ? packQc8w(weights, columns) : packQb4w(weights);
       const weightsAddress = keep(allocateCopy(packed.weights));
       const scalesAddress = packed.scales ? keep(allocateCopy(packed.scales)) : 0;
       const biasAddress = packed.bias ? keep(allocateCopy(packed.bias)) : 0;
@@ -200,10 +222,18 @@ export async function instantiateWasmKernels(module: WebAssembly.Module, impleme
       validateLinearCall(prepared, input, rows, output);
       const { inFeatures: k, outFeatures: n } = prepared;
       if (layer.weights === 'f32') {
-        const inputAddress = scratchBuffer('input', rows * k * 4);
+        const stride = layer.paddedColumns;
+        const inputAddress = scratchBuffer('input', rows * stride * 4);
         const outputAddress = scratchBuffer('output', rows * n * 4);
-        copyIn(inputAddress, input, rows * k);
-        kernels.linearF32(inputAddress, k, layer.weightsAddress, k, layer.biasAddress, outputAddress, n, rows, k, n);
+        const second = scratchBuffer('small', 64);
+        if (stride === k) copyIn(inputAddress, input, rows * k);
+        else {
+          refreshViews();
+          const target = inputAddress >> 2;
+          memoryFloats.fill(0, target, target + rows * stride);
+          for (let row = 0; row < rows; row++) memoryFloats.set(input.subarray(row * k, (row + 1) * k), target + row * stride);
+        }
+        kernels.linearF32Packed(inputAddress, layer.weightsAddress, layer.biasAddress, outputAddress, n, rows, stride, n, second);
         copyOut(outputAddress, rows * n, output);
         return;
       }
