@@ -1,12 +1,13 @@
 /**
  * `aten::scaled_dot_product_attention` → the eager formulation Hugging Face's attention uses,
  * in ops the portable library has: `bmm(q, kᵀ)·scale`, mask (`where` for boolean masks, `add`
- * for additive ones), `_softmax`, `bmm(·, v)`. Grouped-query attention repeats key/value heads
- * with `unsqueeze`/`expand`/`view` exactly as `repeat_kv` does.
+ * for additive ones), `_softmax`, `bmm(·, v)`. Grouped-query attention groups the query heads of
+ * each key/value head instead of repeating keys and values as `repeat_kv` does: the same dot
+ * products, without copying the cache.
  */
 
 import { ShapeError } from '../../errors.js';
-import { type NodeArgument, int } from '../../ir/argument.js';
+import { type Argument, type NodeArgument, int } from '../../ir/argument.js';
 import type { GraphBuilder } from '../../ir/builder.js';
 import { ScalarType } from '../../scalar-type.js';
 import { type Decomposition, literal, valueArg } from './decomposition.js';
@@ -17,19 +18,9 @@ function staticDim(b: GraphBuilder, value: NodeArgument, dim: number, what: stri
   return d;
 }
 
-/** `[B, Hkv, L, D]` → `[B·H, L, D]`, repeating each key/value head `H / Hkv` times. */
-function flattenHeads(b: GraphBuilder, value: NodeArgument, heads: number): NodeArgument {
-  const batch = staticDim(b, value, 0, 'batch');
-  const kvHeads = staticDim(b, value, 1, 'key/value heads');
-  const depth = b.size(value, 3);
-  const length = b.size(value, 2);
-  let expanded = value;
-  if (heads !== kvHeads) {
-    if (heads % kvHeads !== 0) throw new ShapeError(`scaled_dot_product_attention: ${heads} query heads do not divide into ${kvHeads} key/value heads`);
-    const unsqueezed = b.op('aten::unsqueeze_copy', value, int(2));
-    expanded = b.op('aten::expand_copy', unsqueezed, [int(batch), int(kvHeads), int(heads / kvHeads), length, depth]);
-  }
-  return b.op('aten::view_copy', expanded, [int(batch * heads), length, depth]);
+/** `count · length` as a size argument: a literal when static, else `-1` for the view to infer. */
+function scaledLength(length: Argument, count: number): Argument {
+  return length.kind === 'int' ? int(count * length.value) : int(-1);
 }
 
 export const decomposeScaledDotProductAttention: Decomposition = (b, node) => {
@@ -45,25 +36,44 @@ export const decomposeScaledDotProductAttention: Decomposition = (b, node) => {
   const batch = staticDim(b, query, 0, 'batch');
   const heads = staticDim(b, query, 1, 'query heads');
   const headDim = staticDim(b, query, 3, 'head dim');
+  const kvHeads = staticDim(b, key, 1, 'key/value heads');
+  if (heads % kvHeads !== 0) throw new ShapeError(`scaled_dot_product_attention: ${heads} query heads do not divide into ${kvHeads} key/value heads`, { node: node.name });
+  const groups = heads / kvHeads;
   const scale = scaleArg.kind === 'float' ? scaleArg.value : 1 / Math.sqrt(headDim);
   const queries = b.size(query, 2);
   const keys = b.size(key, 2);
+  const groupedQueries = scaledLength(queries, groups);
 
-  const q = b.op('aten::view_copy', query, [int(batch * heads), queries, int(headDim)]);
-  const k = flattenHeads(b, key, heads);
-  const v = flattenHeads(b, value, heads);
+  // Query heads h = j·G + g share key/value head j, so [B, H, S, D] viewed as [B·Hkv, G·S, D]
+  // lines every query up with its own key/value head: no key/value copies are needed.
+  const q = b.op('aten::view_copy', query, [int(batch * kvHeads), groupedQueries, int(headDim)]);
+  const k = b.op('aten::view_copy', key, [int(batch * kvHeads), keys, b.size(key, 3)]);
+  const v = b.op('aten::view_copy', value, [int(batch * kvHeads), keys, b.size(value, 3)]);
   const keysTransposed = b.op('aten::permute_copy', k, [int(0), int(2), int(1)]);
   const scores = b.op('aten::mul.Scalar', b.op('aten::bmm', q, keysTransposed), scale);
   let weights: NodeArgument = scores;
   if (mask.kind === 'node') {
-    const scores4 = b.op('aten::view_copy', scores, [int(batch), int(heads), queries, keys]);
+    const scores5 = b.op('aten::view_copy', scores, [int(batch), int(kvHeads), int(groups), queries, keys]);
+    const mask5 = groupedMask(b, mask, heads, kvHeads, node.name);
     const masked =
       b.dtype(mask) === ScalarType.BOOL
-        ? b.op('aten::where.self', mask, scores4, b.op('aten::scalar_tensor', -Infinity))
-        : b.op('aten::add.Tensor', scores4, mask);
-    weights = b.op('aten::view_copy', masked, [int(batch * heads), queries, keys]);
+        ? b.op('aten::where.self', mask5, scores5, b.op('aten::scalar_tensor', -Infinity))
+        : b.op('aten::add.Tensor', scores5, mask5);
+    weights = b.op('aten::view_copy', masked, [int(batch * kvHeads), groupedQueries, keys]);
   }
   const probabilities = b.op('aten::_softmax', weights, int(-1), false);
   const attended = b.op('aten::bmm', probabilities, v);
   return [b.op('aten::view_copy', attended, [int(batch), int(heads), queries, b.size(value, 3)])];
 };
+
+/** A mask broadcastable to `[B, H, S, T]`, made broadcastable to `[B, Hkv, G, S, T]`. */
+function groupedMask(b: GraphBuilder, mask: NodeArgument, heads: number, kvHeads: number, where: string): NodeArgument {
+  const shape = b.shape(mask);
+  if (shape.length <= 2) return mask;
+  const maskHeads = shape.length === 4 ? shape[1] : shape[0];
+  if (maskHeads === 1) return b.op('aten::unsqueeze_copy', mask, int(shape.length === 4 ? 2 : 0));
+  if (maskHeads === heads && shape.length === 4) {
+    return b.op('aten::view_copy', mask, [b.size(mask, 0), int(kvHeads), int(heads / kvHeads), b.size(mask, 2), b.size(mask, 3)]);
+  }
+  throw new ShapeError(`scaled_dot_product_attention: a mask of shape [${shape.join(', ')}] does not broadcast over ${heads} heads`, { node: where });
+}
