@@ -27,6 +27,9 @@ export function xnnpack(defaults: Partial<XnnpackOptions> = {}): DelegateDefinit
     backendId: XNNPACK_BACKEND_ID,
     optionsSchema: z.object({ exclude: z.array(z.string()).default(defaults.exclude ?? []) }),
     ioMemory: 'planned',
+    // Taken whole: linears (fp32 and the quantized patterns) and the activations XNNPACK has
+    // natively. Attention and the rest arrive decomposed, so their matmuls and softmax are taken.
+    preservedOperators: ['aten::linear', 'aten::silu', 'aten::softmax.int'],
     partition: ({ program, options }) => partitionForXnnpack(program, operators, options),
     lower: (subgraph) => lowerSubgraph(subgraph, operators),
   });

@@ -92,6 +92,13 @@ export interface DelegateDefinition<Options = Record<string, never>> {
   readonly optionsSchema?: z.ZodType<Options>;
   /** Operators the delegate's graphs use beyond core's (its quantization patterns, say). */
   readonly operators?: () => readonly OperatorDefinition[];
+  /**
+   * Operators the partitioner wants to see whole, as ExecuTorch's `ops_to_not_decompose`
+   * (`aten::linear` for quantized-linear patterns, say). Every other operator core can decompose
+   * (`aten::scaled_dot_product_attention`, …) is decomposed before partitioning, so the backend
+   * can take its parts.
+   */
+  readonly preservedOperators?: readonly string[];
   /** Tags the nodes the backend takes. Must not change the graph in any other way. */
   partition(context: PartitionContext<Options>): PartitionResult;
   /** Lowers one subgraph. May be async (external compilers). */

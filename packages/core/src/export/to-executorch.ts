@@ -1,13 +1,13 @@
 /**
  * `toExecutorch`: from exported programs to `.pte` bytes. The pipeline, per recipe:
  *
- *   recipe passes (quantization) → each delegate partitions and lowers → portable
- *   decompositions → constant folding → dead-code elimination → `.out` variants → memory
- *   planning → emission → `writePte`.
+ *   recipe passes (quantization) → decompositions no delegate preserves → each delegate
+ *   partitions and lowers → the remaining portable decompositions → constant folding →
+ *   dead-code elimination → `.out` variants → memory planning → emission → `writePte`.
  *
- * Delegates see mid-level operators (`aten::linear`, attention) before anything is decomposed,
- * as ExecuTorch's `to_edge_transform_and_lower` does; whatever they leave runs on portable
- * kernels and is reported, not rejected.
+ * As in ExecuTorch's `to_edge_transform_and_lower`, operators are decomposed before partitioning
+ * except those a delegate asks to see whole (`aten::linear`); whatever delegates leave runs on
+ * portable kernels and is reported, not rejected.
  */
 
 import { applyDelegate, type DelegationReport } from '../delegate/apply-delegate.js';
@@ -112,6 +112,18 @@ export async function toExecutorch(
     }
   }
 
+  const decompositions = options.decompositions ?? portableDecompositions();
+  if (recipe.delegates?.length) {
+    // As to_edge_transform_and_lower does: decompose everything no delegate asks to keep whole.
+    const preserved = new Set(recipe.delegates.flatMap((use) => use.delegate.preservedOperators ?? []));
+    const beforePartitioning = new Map([...decompositions].filter(([target]) => !preserved.has(target)));
+    for (const name of Object.keys(methods)) {
+      const result = runPasses(methods[name]!, [decompose(beforePartitioning, 'decompose-before-partitioning')], context);
+      methods[name] = result.program;
+      records.push(...result.records);
+    }
+  }
+
   const delegation: DelegationReport[] = [];
   for (const use of recipe.delegates ?? []) {
     progress({ stage: 'delegate', fraction: 0, message: `partitioning for ${use.delegate.backendId}` });
@@ -120,7 +132,7 @@ export async function toExecutorch(
     delegation.push(...result.reports);
   }
 
-  const lowering = [decompose(options.decompositions ?? portableDecompositions()), constantFolding, deadCodeElimination, toOutVariants];
+  const lowering = [decompose(decompositions), constantFolding, deadCodeElimination, toOutVariants];
   const emitted = Object.entries(methods).map(([name, program], i) => {
     progress({ stage: 'lowering', fraction: i / Object.keys(methods).length, message: `lowering ${name}` });
     const lowered = runPasses(program, lowering, context);

@@ -26,7 +26,11 @@ const reshape = (target: string): XnnpackOperator => ({
     const base = floatInOut(node, context);
     if (!base.supported) return base;
     const symbolic = outputShape(node).filter((d) => isSymbolic(d)).length;
-    return symbolic > 1 ? declined('more than one symbolic dimension (XNNPACK infers at most one)') : supported;
+    if (symbolic > 1) return declined('more than one symbolic dimension (XNNPACK infers at most one)');
+    const sizes = node.args[1];
+    // A size computed at run time would have to become a payload input, which XNNPACK has not.
+    if (sizes?.kind === 'list' && sizes.items.some((item) => item.kind === 'node')) return declined('a size is a run-time value');
+    return supported;
   },
   lower(node, builder) {
     const shape = outputShape(node).map((d) => (typeof d === 'number' ? d : 0));

@@ -82,66 +82,143 @@ export function broadcastShape(a: readonly number[], b: readonly number[], node:
 type BroadcastPattern = { kind: 'same' } | { kind: 'tile' } | { kind: 'stretch'; inner: number } | { kind: 'general' };
 
 function broadcastPattern(shape: readonly number[], out: readonly number[]): BroadcastPattern {
+  // Output dimensions of size 1 do not affect the layout: drop them first.
   const offset = out.length - shape.length;
-  const aligned = (i: number) => shape[i - offset] ?? 1;
+  const kept = out.map((size, i) => [size, shape[i - offset] ?? 1] as const).filter(([size]) => size !== 1);
   let first = 0;
-  while (first < out.length && aligned(first) === 1 && out[first] !== 1) first++;
-  let last = out.length;
-  while (last > first && aligned(last - 1) === 1 && out[last - 1] !== 1) last--;
-  for (let i = first; i < last; i++) if (aligned(i) !== out[i]) return { kind: 'general' };
-  if (first === 0 && last === out.length) return { kind: 'same' };
-  if (last === out.length) return { kind: 'tile' };
-  if (first === 0) return { kind: 'stretch', inner: out.slice(last).reduce((n, d) => n * d, 1) };
+  while (first < kept.length && kept[first]![1] === 1) first++;
+  let last = kept.length;
+  while (last > first && kept[last - 1]![1] === 1) last--;
+  for (let i = first; i < last; i++) if (kept[i]![1] !== kept[i]![0]) return { kind: 'general' };
+  if (first === 0 && last === kept.length) return { kind: 'same' };
+  if (last === kept.length) return { kind: 'tile' };
+  if (first === 0) return { kind: 'stretch', inner: kept.slice(last).reduce((n, [size]) => n * size, 1) };
   return { kind: 'general' };
+}
+
+/**
+ * `o = x ∘ y` where `x` has the output's layout and `y` is the same (`period` = n), repeated
+ * (`period` = its length) or stretched (`inner` > 1). One loop per operator keeps the arithmetic
+ * inline: these run on every token, on small tensors. Stores into Float32Array round as XNNPACK.
+ */
+function arithmetic(kind: 'Add' | 'Subtract' | 'Multiply' | 'Div', x: Float32Array, y: Float32Array, o: Float32Array, period: number, inner: number): void {
+  const n = o.length;
+  if (inner > 1) {
+    for (let i = 0, j = 0; i < n; j++) {
+      const v = y[j]!;
+      const end = i + inner;
+      if (kind === 'Add') for (; i < end; i++) o[i] = x[i]! + v;
+      else if (kind === 'Subtract') for (; i < end; i++) o[i] = x[i]! - v;
+      else if (kind === 'Multiply') for (; i < end; i++) o[i] = x[i]! * v;
+      else for (; i < end; i++) o[i] = x[i]! / v;
+    }
+    return;
+  }
+  for (let start = 0; start < n; start += period) {
+    if (kind === 'Add') for (let j = 0; j < period; j++) o[start + j] = x[start + j]! + y[j]!;
+    else if (kind === 'Subtract') for (let j = 0; j < period; j++) o[start + j] = x[start + j]! - y[j]!;
+    else if (kind === 'Multiply') for (let j = 0; j < period; j++) o[start + j] = x[start + j]! * y[j]!;
+    else for (let j = 0; j < period; j++) o[start + j] = x[start + j]! / y[j]!;
+  }
+}
+
+const COMMUTATIVE = new Set<BinaryKind>(['Add', 'Multiply', 'Maximum', 'Minimum']);
+
+/** How a binary node maps its operands onto its output, for one pair of input shapes. */
+interface BinaryPlan {
+  readonly aShape: readonly number[];
+  readonly bShape: readonly number[];
+  readonly shape: readonly number[];
+  /** Operands swapped so the one laid out like the output comes first (commutative kinds). */
+  readonly swap: boolean;
+  /** `arithmetic` loops, or index maps for anything else. */
+  readonly period: number;
+  readonly inner: number;
+  readonly indices: { readonly a: Int32Array | number[]; readonly b: Int32Array | number[] } | null;
+}
+
+/** Plans by node: a decoder calls every node with the same shapes token after token. */
+const binaryPlans = new WeakMap<object, BinaryPlan>();
+
+const sameShape = (left: readonly number[], right: readonly number[]) => left.length === right.length && left.every((d, i) => d === right[i]);
+
+function planBinary(node: XnnNodeOf<BinaryKind>, aShape: readonly number[], bShape: readonly number[]): BinaryPlan {
+  const cached = binaryPlans.get(node);
+  if (cached && sameShape(cached.aShape, aShape) && sameShape(cached.bShape, bShape)) return cached;
+  const shape = broadcastShape(aShape, bShape, `XNNPACK ${node.kind} ${node.debugHandle}`);
+  let aPattern = broadcastPattern(aShape, shape);
+  let bPattern = broadcastPattern(bShape, shape);
+  const swap = aPattern.kind !== 'same' && bPattern.kind === 'same' && COMMUTATIVE.has(node.kind);
+  if (swap) [aPattern, bPattern] = [bPattern, aPattern];
+  const n = shape.reduce((count, d) => count * d, 1);
+  const arithmetic = node.kind !== 'Maximum' && node.kind !== 'Minimum' && aPattern.kind === 'same' && bPattern.kind !== 'general';
+  const plan: BinaryPlan = {
+    aShape: [...aShape],
+    bShape: [...bShape],
+    shape,
+    swap,
+    period: bPattern.kind === 'tile' ? (swap ? aShape : bShape).reduce((count, d) => count * d, 1) : n,
+    inner: bPattern.kind === 'stretch' ? bPattern.inner : 1,
+    indices: arithmetic ? null : { a: broadcastIndex(swap ? bShape : aShape, shape), b: broadcastIndex(swap ? aShape : bShape, shape) },
+  };
+  binaryPlans.set(node, plan);
+  return plan;
 }
 
 function runBinary(node: XnnNodeOf<BinaryKind>, context: ExecutionContext): void {
   const a = context.float(node.input1Id, node);
   const b = context.float(node.input2Id, node);
-  const shape = broadcastShape(a.shape, b.shape, `XNNPACK ${node.kind} ${node.debugHandle}`);
-  const out = ExecutionContext.allocate(shape);
-  const fn = BINARY[node.kind];
-  const n = out.data.length;
-  const x = a.data;
-  const y = b.data;
+  const plan = planBinary(node, a.shape, b.shape);
+  const out = context.output(node.outputId, plan.shape);
   const o = out.data;
-  const aPattern = broadcastPattern(a.shape, shape);
-  const bPattern = broadcastPattern(b.shape, shape);
-  if (aPattern.kind === 'same' && bPattern.kind === 'same') {
-    for (let i = 0; i < n; i++) o[i] = fn(x[i]!, y[i]!);
-  } else if (aPattern.kind === 'same' && bPattern.kind === 'tile') {
-    // b repeats along the leading dimensions (a bias, a norm weight).
-    const period = y.length;
-    for (let i = 0; i < n; i++) o[i] = fn(x[i]!, y[i % period]!);
-  } else if (aPattern.kind === 'tile' && bPattern.kind === 'same') {
-    const period = x.length;
-    for (let i = 0; i < n; i++) o[i] = fn(x[i % period]!, y[i]!);
-  } else if (aPattern.kind === 'same' && bPattern.kind === 'stretch') {
-    // b holds one value per run of `inner` elements (a per-row scale such as RMSNorm's).
-    const inner = bPattern.inner;
-    for (let i = 0; i < n; i++) o[i] = fn(x[i]!, y[(i / inner) | 0]!);
-  } else if (aPattern.kind === 'stretch' && bPattern.kind === 'same') {
-    const inner = aPattern.inner;
-    for (let i = 0; i < n; i++) o[i] = fn(x[(i / inner) | 0]!, y[i]!);
+  const x = plan.swap ? b.data : a.data;
+  const y = plan.swap ? a.data : b.data;
+  if (plan.indices === null) {
+    arithmetic(node.kind as 'Add' | 'Subtract' | 'Multiply' | 'Div', x, y, o, plan.period, plan.inner);
   } else {
-    const ia = broadcastIndex(a.shape, shape);
-    const ib = broadcastIndex(b.shape, shape);
-    for (let i = 0; i < n; i++) o[i] = fn(x[ia[i]!]!, y[ib[i]!]!);
+    const fn = BINARY[node.kind];
+    const { a: ia, b: ib } = plan.indices;
+    for (let i = 0; i < o.length; i++) o[i] = fn(x[ia[i]!]!, y[ib[i]!]!);
   }
   context.set(node.outputId, out);
 }
 
 function runUnary(node: XnnNodeOf<UnaryKind>, context: ExecutionContext): void {
   const input = context.float(node.inputId, node);
-  const out = ExecutionContext.allocate(input.shape);
-  const fn = UNARY[node.kind];
-  for (let i = 0; i < out.data.length; i++) out.data[i] = fn(input.data[i]!);
+  const out = context.output(node.outputId, input.shape);
+  const x = input.data;
+  const o = out.data;
+  const n = o.length;
+  // The operators of every decoder layer get their own loop (a shared call through the table is
+  // megamorphic and several times slower); stores into Float32Array round as XNNPACK does.
+  switch (node.kind) {
+    case 'Sigmoid':
+      for (let i = 0; i < n; i++) o[i] = 1 / (1 + Math.exp(-x[i]!));
+      break;
+    case 'Negate':
+      for (let i = 0; i < n; i++) o[i] = -x[i]!;
+      break;
+    case 'ReciprocalSquareRoot':
+      for (let i = 0; i < n; i++) o[i] = 1 / Math.sqrt(x[i]!);
+      break;
+    case 'Square':
+      for (let i = 0; i < n; i++) o[i] = x[i]! * x[i]!;
+      break;
+    case 'Clamp':
+    case 'Copy':
+      o.set(x);
+      break;
+    default: {
+      const fn = UNARY[node.kind];
+      for (let i = 0; i < n; i++) o[i] = fn(x[i]!);
+    }
+  }
   context.set(node.outputId, out);
 }
 
 function runLeakyRelu(node: XnnNodeOf<'LeakyReLU'>, context: ExecutionContext): void {
   const input = context.float(node.inputId, node);
-  const out = ExecutionContext.allocate(input.shape);
+  const out = context.output(node.outputId, input.shape);
   for (let i = 0; i < out.data.length; i++) {
     const x = input.data[i]!;
     out.data[i] = x < 0 ? f(x * node.negativeSlope) : x;
@@ -151,7 +228,7 @@ function runLeakyRelu(node: XnnNodeOf<'LeakyReLU'>, context: ExecutionContext): 
 
 function runElu(node: XnnNodeOf<'ELU'>, context: ExecutionContext): void {
   const input = context.float(node.inputId, node);
-  const out = ExecutionContext.allocate(input.shape);
+  const out = context.output(node.outputId, input.shape);
   for (let i = 0; i < out.data.length; i++) {
     const x = input.data[i]!;
     out.data[i] = x < 0 ? f(node.alpha * Math.expm1(x)) : x;

@@ -48,7 +48,24 @@ export class ExecutionContext {
     readonly kernels: XnnKernels,
     /** Prepared fully connected layers by node. */
     readonly linears: ReadonlyMap<XnnNode, PreparedLinear>,
+    /** Output buffers by value id, kept across calls. */
+    private readonly buffers: Map<number, Float32Array>,
   ) {}
+
+  /**
+   * The output tensor of value `id`, in a buffer reused across calls: every value is written
+   * once per call and graph outputs are copied out, so decoding allocates nothing per token.
+   * The contents are stale; executors overwrite every element.
+   */
+  output(id: number, shape: readonly number[]): FloatTensor {
+    const count = numelOf(shape);
+    let buffer = this.buffers.get(id);
+    if (!buffer || buffer.length < count) {
+      buffer = new Float32Array(count);
+      this.buffers.set(id, buffer);
+    }
+    return { kind: 'float', shape, data: buffer.length === count ? buffer : buffer.subarray(0, count) };
+  }
 
   set(id: number, tensor: RuntimeTensor): void {
     this.tensors.set(id, tensor);
@@ -78,10 +95,5 @@ export class ExecutionContext {
       return tensor;
     }
     throw new ExecutionError(`XNNPACK ${node.kind} (debug handle ${node.debugHandle}): value ${id} is read before any node computes it`);
-  }
-
-  /** A fresh float output. */
-  static allocate(shape: readonly number[]): FloatTensor {
-    return { kind: 'float', shape: [...shape], data: new Float32Array(numelOf(shape)) };
   }
 }

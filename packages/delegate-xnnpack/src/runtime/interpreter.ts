@@ -28,18 +28,23 @@ function argumentTensor(args: readonly RuntimeValue[], index: number, role: stri
   return value;
 }
 
+/** What a call runs with besides its arguments (a runtime handle is one). */
+export interface GraphResources {
+  readonly graph: CompiledGraph;
+  readonly kernels: XnnKernels;
+  /** Fully connected layers prepared in `kernels`, by node. */
+  readonly linears: ReadonlyMap<XnnNode, PreparedLinear>;
+  /** Output buffers by value id, reused by every call. */
+  readonly buffers: Map<number, Float32Array>;
+}
+
 /**
- * Executes `graph` with the delegate call's arguments (inputs, then outputs, by external id);
- * `linears` are its fully connected layers prepared in `kernels`.
+ * Executes a compiled graph with the delegate call's arguments (inputs, then outputs, by external
+ * id), using its fully connected layers prepared in its kernels and its reusable buffers.
  */
-export function runGraph(
-  graph: CompiledGraph,
-  executors: ReadonlyMap<NodeKind, Executor>,
-  kernels: XnnKernels,
-  linears: ReadonlyMap<XnnNode, PreparedLinear>,
-  args: readonly RuntimeValue[],
-): void {
-  const context = new ExecutionContext(graph, kernels, linears);
+export function runGraph(handle: GraphResources, executors: ReadonlyMap<NodeKind, Executor>, args: readonly RuntimeValue[]): void {
+  const { graph } = handle;
+  const context = new ExecutionContext(graph, handle.kernels, handle.linears, handle.buffers);
   for (const input of graph.inputs) {
     const tensor = argumentTensor(args, input.externalId!, 'input');
     // Inputs come at their actual shapes (the payload's dims are upper bounds, scalars are

@@ -42,7 +42,7 @@ function runTranspose(node: XnnNodeOf<'StaticTranspose'>, context: ExecutionCont
     throw new ShapeError(`permutation [${perm.join(', ')}] does not fit rank ${rank}`, { node: label(node) });
   }
   const shape = perm.map((p) => input.shape[p]!);
-  const out = ExecutionContext.allocate(shape);
+  const out = context.output(node.outputId, shape);
   const inStrides = stridesOf(input.shape);
   const strides = perm.map((p) => inStrides[p]!);
   const counter = new Array<number>(rank).fill(0);
@@ -95,7 +95,7 @@ function runSlice(node: XnnNodeOf<'StaticSlice'>, context: ExecutionContext): vo
   if (sizes.some((size, d) => size < 0 || node.offsets[d]! + size > input.shape[d]!)) {
     throw new ShapeError(`slice at [${node.offsets.join(', ')}] of size [${sizes.join(', ')}] exceeds [${input.shape.join(', ')}]`, { node: label(node) });
   }
-  const out = ExecutionContext.allocate(sizes);
+  const out = context.output(node.outputId, sizes);
   copyBox(input.data, input.shape, node.offsets, sizes, out.data, sizes, new Array<number>(rank).fill(0));
   context.set(node.outputId, out);
 }
@@ -114,7 +114,7 @@ function runConcatenate(node: XnnNodeOf<'Concatenate2' | 'Concatenate3' | 'Conca
   }
   const shape = [...first.shape];
   shape[axis] = inputs.reduce((n, input) => n + input.shape[axis]!, 0);
-  const out = ExecutionContext.allocate(shape);
+  const out = context.output(node.outputId, shape);
   let position = 0;
   for (const input of inputs) {
     const outOffsets = new Array<number>(shape.length).fill(0);

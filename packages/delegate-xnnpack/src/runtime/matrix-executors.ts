@@ -28,7 +28,7 @@ function runFullyConnected(node: XnnNodeOf<'FullyConnected'>, context: Execution
       hint: 'etch runs fp32 × fp32 and dynamically quantized (qdint8) × int8/int4 fully connected layers',
     });
   }
-  const out = ExecutionContext.allocate([...input.shape.slice(0, -1), prepared.outFeatures]);
+  const out = context.output(node.outputId, [...input.shape.slice(0, -1), prepared.outFeatures]);
   context.kernels.linear(prepared, input.kind === 'qd8' ? input.source : input.data, numelOf(input.shape) / k, out.data);
   context.set(node.outputId, out);
 }
@@ -57,9 +57,10 @@ function runBatchMatrixMultiply(node: XnnNodeOf<'BatchMatrixMultiply'>, context:
   if (k !== kb) throw new ShapeError(`inner dimensions differ: [${a.shape.join(', ')}] × [${b.shape.join(', ')}]`, { node: label(node) });
   const batchShape = broadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2), label(node));
   const batches = numelOf(batchShape);
-  const out = ExecutionContext.allocate([...batchShape, m, n]);
+  const out = context.output(node.outputId, [...batchShape, m, n]);
   if (a.data.length === batches * m * k && b.data.length === batches * k * n) {
-    if (batches > 0 && m > 0 && n > 0 && k > 0) context.kernels.batchMatmul(a.data, b.data, out.data, { batch: batches, m, k, n, transposeB });
+    if (k === 0) out.data.fill(0);
+    else if (batches > 0 && m > 0 && n > 0) context.kernels.batchMatmul(a.data, b.data, out.data, { batch: batches, m, k, n, transposeB });
   } else {
     // Broadcast batch dimensions: one kernel call per output batch on the operands' slices.
     const aIndex = broadcastIndex(a.shape.slice(0, -2), batchShape);
@@ -76,7 +77,7 @@ function runBatchMatrixMultiply(node: XnnNodeOf<'BatchMatrixMultiply'>, context:
 function runSoftmax(node: XnnNodeOf<'Softmax'>, context: ExecutionContext): void {
   const input = context.float(node.inputId, node);
   const width = input.shape[input.shape.length - 1] ?? 1;
-  const out = ExecutionContext.allocate(input.shape);
+  const out = context.output(node.outputId, input.shape);
   const f = Math.fround;
   for (let start = 0; start < input.data.length; start += width) {
     let max = -Infinity;

@@ -13,7 +13,7 @@ import { createXnnKernels } from '../kernels/create-xnn-kernels.js';
 import { typescriptXnnKernels } from '../kernels/typescript-kernels.js';
 import type { PreparedLinear, XnnKernels } from '../kernels/xnn-kernels.js';
 import { type CompiledGraph, XNNPACK_BACKEND_ID, compileGraph } from './compiled-graph.js';
-import { nodeExecutors, runGraph } from './interpreter.js';
+import { type GraphResources, nodeExecutors, runGraph } from './interpreter.js';
 
 /** Options of `xnnpackRuntime`. */
 export interface XnnpackRuntimeOptions {
@@ -26,11 +26,8 @@ export interface XnnpackRuntimeOptions {
 }
 
 /** A loaded payload: the compiled graph and its layers prepared in the kernel set. */
-export interface XnnpackHandle {
-  readonly graph: CompiledGraph;
-  readonly kernels: XnnKernels;
-  readonly linears: ReadonlyMap<XnnNode, PreparedLinear>;
-}
+/** A payload ready to run: its compiled graph, kernels, prepared layers and buffers. */
+export type XnnpackHandle = GraphResources;
 
 function kernelsFor(choice: NonNullable<XnnpackRuntimeOptions['kernels']>): Promise<XnnKernels> {
   if (typeof choice === 'object') return Promise.resolve(choice);
@@ -61,10 +58,10 @@ export function xnnpackRuntime(options: XnnpackRuntimeOptions = {}): RuntimeBack
         for (const prepared of linears.values()) kernelSet.releaseLinear(prepared);
         throw error;
       }
-      return { graph, kernels: kernelSet, linears };
+      return { graph, kernels: kernelSet, linears, buffers: new Map() };
     },
     execute(handle, args) {
-      runGraph(handle.graph, executors, handle.kernels, handle.linears, args);
+      runGraph(handle, executors, args);
     },
     destroy(handle) {
       for (const prepared of handle.linears.values()) handle.kernels.releaseLinear(prepared);
