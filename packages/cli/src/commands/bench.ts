@@ -18,7 +18,8 @@ async function run(args: string[], io: CliIo): Promise<number> {
   // Loaded on demand: the bench pulls in llama.cpp glue and checkpoints no other command needs.
   const { runBenchmarks } = await import('@etch/delegate-xnnpack/bench');
   const report = await runBenchmarks({
-    json: values.json,
+    // The CLI prints the report itself (stdout), keeping progress and the table on stderr.
+    json: false,
     ...(values.models ? { models: values.models.split(',') } : {}),
     ...(values.recipes ? { recipes: values.recipes.split(',') } : {}),
     log: (line) => io.stderr(`${line}\n`),
