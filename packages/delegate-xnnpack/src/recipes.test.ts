@@ -14,8 +14,17 @@ describe('xnnpackRecipes', () => {
       expect(recipe.description).not.toMatch(/\n/);
       expect(recipe.delegates!.map((use) => use.delegate.backendId)).toEqual(['XnnpackBackend']);
     }
-    expect(resolveRecipe('xnnpack_q8', recipes).passes!.map((pass) => pass.name)).toEqual(['quantize-linears-8da8w']);
+    expect(resolveRecipe('xnnpack', recipes).passes!.map((pass) => pass.name)).toEqual([]);
+    expect(resolveRecipe('xnnpack_q8', recipes).passes!.map((pass) => pass.name)).toEqual(['quantize-linears-8da8w', 'quantize-embeddings-8bit']);
+    expect(resolveRecipe('xnnpack_8da4w', recipes).passes!.map((pass) => pass.name)).toEqual(['quantize-linears-8da4w-searched']);
+    expect(recipes[1]!.description).toContain('8-bit embeddings');
     expect(recipes[2]!.description).toContain('groups of 32');
+  });
+
+  it('keeps embeddings fp32 everywhere with embeddings: false', () => {
+    for (const recipe of xnnpackRecipes({ embeddings: false })) {
+      expect(recipe.passes!.map((pass) => pass.name).filter((name) => name.startsWith('quantize-embeddings'))).toEqual([]);
+    }
   });
 
   it('takes a group size (multiples of 32) and embedding quantization', () => {

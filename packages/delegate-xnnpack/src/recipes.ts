@@ -11,16 +11,21 @@ import { xnnpack } from './xnnpack-delegate.js';
 export interface XnnpackRecipeOptions {
   /** Inputs per scale of 4-bit weights in `xnnpack_8da4w` (default 32; a multiple of 32). */
   readonly groupSize?: number;
-  /** Quantize embedding tables too (`-E bits,group` in ExecuTorch's scripts); runs on portable kernels. */
-  readonly embeddings?: EmbeddingQuantizationOptions;
+  /**
+   * How embedding tables are quantized (`-E bits,group` in ExecuTorch's scripts; the lookups run
+   * on portable kernels), for every recipe. By default `xnnpack_q8` stores them in 8 bits per row,
+   * so the table (often a fifth of a small model) shrinks with the linears; `xnnpack` and
+   * `xnnpack_8da4w` keep them fp32 (on stories260K, 8-bit embeddings cost 8da4w's already 4-bit
+   * model the last points of top-1 agreement with fp32). `false` keeps them fp32 everywhere.
+   */
+  readonly embeddings?: EmbeddingQuantizationOptions | false;
 }
 
-function embeddingPasses(options: XnnpackRecipeOptions): Pass[] {
-  return options.embeddings ? [quantizeEmbeddings(options.embeddings)] : [];
+function embeddingPasses(embeddings: EmbeddingQuantizationOptions | false): Pass[] {
+  return embeddings ? [quantizeEmbeddings(embeddings)] : [];
 }
 
-function embeddingNote(options: XnnpackRecipeOptions): string {
-  const embeddings = options.embeddings;
+function embeddingNote(embeddings: EmbeddingQuantizationOptions | false): string {
   if (!embeddings) return '';
   return `; ${embeddings.bits}-bit embeddings${embeddings.groupSize ? ` in groups of ${embeddings.groupSize}` : ''}`;
 }
@@ -32,24 +37,27 @@ export function xnnpackRecipes(options: XnnpackRecipeOptions = {}): Recipe[] {
     throw new InvalidArgumentError('groupSize', `must be a positive multiple of 32 (XNNPACK's blockwise 4-bit kernels), got ${groupSize}`);
   }
   const delegates = [{ delegate: xnnpack() }];
-  const note = embeddingNote(options);
+  const embeddings = (fallback: EmbeddingQuantizationOptions | false) => (options.embeddings === undefined ? fallback : options.embeddings);
+  const fp32Embeddings = embeddings(false);
+  const q8Embeddings = embeddings({ bits: 8 });
+  const q4Embeddings = fp32Embeddings;
   return [
     {
       name: 'xnnpack',
-      description: `fp32; linears, matmuls, elementwise ops and softmax on XNNPACK, the rest on portable kernels${note}`,
-      passes: embeddingPasses(options),
+      description: `fp32; linears, attention, elementwise ops and softmax on XNNPACK, the rest on portable kernels${embeddingNote(fp32Embeddings)}`,
+      passes: embeddingPasses(fp32Embeddings),
       delegates,
     },
     {
       name: 'xnnpack_q8',
-      description: `8da8w: linears with int8 per-channel weights and per-token dynamically quantized activations on XNNPACK${note}`,
-      passes: [quantizeLinears({ weightBits: 8, activations: 'dynamic-per-token' }), ...embeddingPasses(options)],
+      description: `8da8w: linears with int8 per-channel weights and per-token dynamically quantized activations on XNNPACK${embeddingNote(q8Embeddings)}`,
+      passes: [quantizeLinears({ weightBits: 8, activations: 'dynamic-per-token' }), ...embeddingPasses(q8Embeddings)],
       delegates,
     },
     {
       name: 'xnnpack_8da4w',
-      description: `8da4w: linears with int4 weights in groups of ${groupSize} and per-token dynamically quantized activations on XNNPACK${note}`,
-      passes: [quantizeLinears({ weightBits: 4, groupSize, activations: 'dynamic-per-token' }), ...embeddingPasses(options)],
+      description: `8da4w: linears with int4 weights in groups of ${groupSize} (error-minimizing scales; the output head in int8) and per-token dynamically quantized activations on XNNPACK${embeddingNote(q4Embeddings)}`,
+      passes: [quantizeLinears({ weightBits: 4, groupSize, activations: 'dynamic-per-token', searchScale: true, outputLayerBits: 8 }), ...embeddingPasses(q4Embeddings)],
       delegates,
     },
   ];

@@ -194,6 +194,70 @@ function checkWeights(weights: Tensor): void {
   }
 }
 
+export interface SymmetricQuantizationOptions {
+  /**
+   * Per group, pick among the scales `absmax / d` (d from `quantMax` to `quantMax + 3`: the
+   * smaller use the full negative range, the larger clip the largest weights a little) the one
+   * with the smallest squared error — the search llama.cpp's k-quants do. The format is unchanged: any kernel that runs
+   * symmetric groupwise weights runs these. Worth it at 4 bits, where the max-based scale wastes
+   * most of the 16 levels on one outlier.
+   */
+  readonly searchScale?: boolean;
+}
+
+/** Candidate divisors tried by the scale search, evenly spaced over [quantMax, quantMax + 3]. */
+const SCALE_SEARCH_STEPS = 24;
+
+/** Squared error of a group quantized with `scale`, rounding as quantize_affine does. */
+function squaredError(data: ArrayLike<number>, start: number, length: number, scale: number, quantMin: number, quantMax: number, round: (value: number) => number): number {
+  const inverse = round(1 / scale);
+  let error = 0;
+  for (let i = start; i < start + length; i++) {
+    const w = data[i]!;
+    const difference = w - Math.min(Math.max(nearbyint(round(w * inverse)), quantMin), quantMax) * scale;
+    error += difference * difference;
+  }
+  return error;
+}
+
+function searchScale(
+  data: ArrayLike<number>,
+  start: number,
+  length: number,
+  maxBased: number,
+  quantMin: number,
+  quantMax: number,
+  round: (value: number) => number,
+  eps: number,
+): number {
+  const absMax = maxBased * ((quantMax - quantMin) / 2);
+  let best = maxBased;
+  let bestError = squaredError(data, start, length, maxBased, quantMin, quantMax, round);
+  for (let step = 0; step <= SCALE_SEARCH_STEPS; step++) {
+    const candidate = Math.max(round(absMax / (quantMax + (3 * step) / SCALE_SEARCH_STEPS)), eps);
+    const error = squaredError(data, start, length, candidate, quantMin, quantMax, round);
+    if (error < bestError) {
+      bestError = error;
+      best = candidate;
+    }
+  }
+  // For the integers the best scale gives, the least-squares scale is Σw·q / Σq²; take it when
+  // it lowers the error once the weights are rounded again with it.
+  const inverse = round(1 / best);
+  let dot = 0;
+  let norm = 0;
+  for (let i = start; i < start + length; i++) {
+    const q = Math.min(Math.max(nearbyint(round(data[i]! * inverse)), quantMin), quantMax);
+    dot += data[i]! * q;
+    norm += q * q;
+  }
+  if (norm > 0) {
+    const refined = Math.max(round(dot / norm), eps);
+    if (squaredError(data, start, length, refined, quantMin, quantMax, round) < bestError) return refined;
+  }
+  return best;
+}
+
 /**
  * Symmetric quantization of a 2-D weight, one scale per `groupSize` consecutive elements of a
  * row (in the signed `bits`-bit range unless `range` narrows it, e.g. [-127, 127] for XNNPACK's
@@ -207,6 +271,7 @@ export function quantizeSymmetric(
   bits: number,
   groupSize = weights.shape[1]!,
   range: { quantMin: number; quantMax: number } = signedRange(bits),
+  options: SymmetricQuantizationOptions = {},
 ): SymmetricQuantization {
   checkWeights(weights);
   const [rows, columns] = weights.shape as [number, number];
@@ -230,7 +295,8 @@ export function quantizeSymmetric(
       if (w > max) max = w;
     }
     const scale = round(Math.max(-min, max) / divisor);
-    scales[g] = scale < eps ? eps : scale;
+    const floor = scale < eps ? eps : scale;
+    scales[g] = options.searchScale ? searchScale(data, g * groupSize, groupSize, floor, quantMin, quantMax, round, eps) : floor;
   }
   const values = Tensor.zeros(ScalarType.CHAR, [rows, columns]);
   // quantize_affine: round(w * (1.0 / scale)) in the weight's dtype, zero point 0.

@@ -31,6 +31,14 @@ export interface LinearQuantizationOptions {
   readonly activations: 'dynamic-per-token' | 'none';
   /** Which linears to quantize (default: every linear whose weight is a 2-D float parameter). */
   readonly include?: (node: Node) => boolean;
+  /** Choose each group's scale by least squared error instead of the max (see quantizeSymmetric). */
+  readonly searchScale?: boolean;
+  /**
+   * Bits for the graph's last linear — a causal LM's output head — when they differ from
+   * `weightBits`: 4-bit recipes keep the head at 8 bits per channel, as llama.cpp keeps
+   * `output.weight` at higher precision, because its errors land directly on the logits.
+   */
+  readonly outputLayerBits?: 8 | 4;
 }
 
 export function weightRange(bits: 8 | 4): { quantMin: number; quantMax: number } {
@@ -38,9 +46,8 @@ export function weightRange(bits: 8 | 4): { quantMin: number; quantMax: number }
 }
 
 export function quantizeLinears(options: LinearQuantizationOptions): Pass {
-  const range = weightRange(options.weightBits);
   return {
-    name: `quantize-linears-${options.activations === 'none' ? '' : '8da'}${options.weightBits}w`,
+    name: `quantize-linears-${options.activations === 'none' ? '' : '8da'}${options.weightBits}w${options.searchScale ? '-searched' : ''}`,
     run(program, { registry }) {
       const graph = program.graph.clone();
       const constants = new Map<string, ConstantData>(program.constants);
@@ -53,26 +60,29 @@ export function quantizeLinears(options: LinearQuantizationOptions): Pass {
         inputs.push({ kind: 'constant', node: placeholder.node, target: name });
         return placeholder;
       };
+      const outputLayer = graph.nodes.filter((node) => node.kind === 'call' && node.target === 'aten::linear').at(-1);
       for (const node of [...graph.nodes]) {
         if (node.kind !== 'call' || node.target !== 'aten::linear') continue;
+        const bits = node === outputLayer && options.outputLayerBits ? options.outputLayerBits : options.weightBits;
+        const range = weightRange(bits);
         const [input, weight, bias] = node.args;
         if (input?.kind !== 'node' || weight?.kind !== 'node' || !parameterOf.has(weight.node)) continue;
         const weightMeta = graph.tensorMetaOf(weight);
         if (weightMeta.shape.length !== 2 || weightMeta.dtype !== ScalarType.FLOAT || (options.include && !options.include(node))) continue;
         const [rows, columns] = weightMeta.shape as [number, number];
         const target = parameterOf.get(weight.node)!;
-        const requested = options.weightBits === 4 ? (options.groupSize ?? 32) : columns;
+        const requested = bits === 4 ? (options.groupSize ?? 32) : columns;
         if (!Number.isInteger(requested) || requested < 1) throw new InvalidArgumentError('groupSize', `must be a positive integer, got ${requested}`);
         const groupSize = columns % requested === 0 ? requested : columns;
         const groups = columns / groupSize;
-        const key = `${options.weightBits}:${groupSize}`;
+        const key = `${bits}:${groupSize}${options.searchScale ? ':searched' : ''}`;
         const quantized = cache.constants(
           constants.get(target)!,
           key,
           { values: { dtype: ScalarType.CHAR, shape: [rows, columns] }, scales: { dtype: ScalarType.FLOAT, shape: groups === 1 ? [rows] : [rows, groups] } },
-          (w) => quantizeSymmetric(w, options.weightBits, groupSize, range),
+          (w) => quantizeSymmetric(w, bits, groupSize, range, { searchScale: options.searchScale ?? false }),
         );
-        const suffix = options.weightBits === 4 && groups > 1 ? `q${options.weightBits}g${groupSize}` : `q${options.weightBits}`;
+        const suffix = bits === 4 && groups > 1 ? `q${bits}g${groupSize}` : `q${bits}`;
         const values = addConstant(`${target}.${suffix}.values`, quantized.values, quantized.values);
         const scales = addConstant(`${target}.${suffix}.scales`, quantized.scales, quantized.scales);
         const b = new GraphBuilder(registry, graph, node);

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { ScalarType } from '../scalar-type.js';
+import { quantizeSymmetric } from './quantize.js';
+import { Tensor } from './tensor.js';
+
+/** Deterministic weights with a heavy tail, as trained linears have. */
+function weights(rows: number, columns: number): Tensor {
+  let state = 12345;
+  const values = Float32Array.from({ length: rows * columns }, () => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    const uniform = state / 2 ** 32 - 0.5;
+    return Math.sign(uniform) * Math.abs(uniform) ** 3 * 8;
+  });
+  return Tensor.fromArray(ScalarType.FLOAT, [rows, columns], values);
+}
+
+function groupErrors(w: Tensor, groupSize: number, searchScale: boolean): number[] {
+  const { values, scales } = quantizeSymmetric(w, 4, groupSize, undefined, { searchScale });
+  const data = w.data as Float32Array;
+  const q = values.data as Int8Array;
+  const s = scales.data as Float32Array;
+  const errors: number[] = [];
+  for (let g = 0; g < data.length / groupSize; g++) {
+    let error = 0;
+    for (let i = g * groupSize; i < (g + 1) * groupSize; i++) error += (data[i]! - q[i]! * s[g]!) ** 2;
+    errors.push(error);
+  }
+  return errors;
+}
+
+describe('quantizeSymmetric with scale search', () => {
+  it('never does worse than the max-based scale, group by group, and does better overall', () => {
+    const w = weights(16, 128);
+    const plain = groupErrors(w, 32, false);
+    const searched = groupErrors(w, 32, true);
+    searched.forEach((error, g) => expect(error).toBeLessThanOrEqual(plain[g]! * (1 + 1e-6)));
+    const total = (errors: number[]) => errors.reduce((sum, error) => sum + error, 0);
+    expect(total(searched)).toBeLessThan(0.9 * total(plain));
+  });
+
+  it('keeps values in the 4-bit range', () => {
+    const { values } = quantizeSymmetric(weights(4, 64), 4, 32, undefined, { searchScale: true });
+    for (const value of values.data as Int8Array) expect(value >= -8 && value <= 7).toBe(true);
+  });
+});
