@@ -20,14 +20,15 @@ interface ReferenceCase {
   readonly steps: number;
 }
 
-describe.skipIf(!modelDirectory)('stories260K through the CLI against run.c', () => {
+describe.skipIf(!modelDirectory).each(['portable', 'xnnpack'])('stories260K through the CLI against run.c, recipe %s', (recipe) => {
   const directory = mkdtempSync(join(tmpdir(), 'etch-stories-'));
   const file = join(directory, 's.pte');
   const cases = modelDirectory ? (JSON.parse(readFileSync(join(modelDirectory, 'reference/index.json'), 'utf8')) as ReferenceCase[]) : [];
   afterAll(() => rmSync(directory, { recursive: true, force: true }));
   beforeAll(async () => {
-    const run = await etch('export', '--model', modelDirectory!, '--recipe', 'portable', '-o', file);
+    const run = await etch('export', '--model', modelDirectory!, '--recipe', recipe, '-o', file);
     expect(run.exitCode, run.stderr).toBe(0);
+    if (recipe === 'xnnpack') expect(run.stderr).toMatch(/XnnpackBackend \(forward\): \d+ nodes in \d+ partitions; left to portable kernels: (?!.*aten::linear)/);
   });
 
   for (const referenceCase of cases) {
