@@ -7,18 +7,9 @@
 import { ShapeError } from '@etch/core';
 import type { XnnNodeOf } from '../format/xnn-graph.js';
 import type { NodeKind } from '../format/table-layouts.js';
+import { stridesOf } from '@etch/core/kernels';
 import { ExecutionContext, numelOf } from './execution-context.js';
 import type { Executor } from './elementwise-executors.js';
-
-const stridesOf = (shape: readonly number[]) => {
-  const strides = new Array<number>(shape.length);
-  let s = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    strides[i] = s;
-    s *= shape[i]!;
-  }
-  return strides;
-};
 
 const label = (node: { kind: string; debugHandle: number }) => `XNNPACK ${node.kind} ${node.debugHandle}`;
 
