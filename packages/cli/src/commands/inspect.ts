@@ -27,7 +27,8 @@ async function run(args: string[], io: CliIo): Promise<number> {
     await writeFileAtomic(values.html, renderInspectHtml(summary));
     io.stderr(`wrote ${values.html}\n`);
   }
-  io.stdout(values.json ? `${JSON.stringify(summary, null, 2)}\n` : renderInspectText(summary));
+  const text = values.json ? JSON.stringify(summary, null, 2) : renderInspectText(summary);
+  io.stdout(text.endsWith('\n') ? text : `${text}\n`);
   return 0;
 }
 
