@@ -134,7 +134,7 @@ export class FlatBufferReader {
     this.check(vtable, vtableSize, `${field} (vtable)`);
     if (objectSize < 4) throw this.error(field, `table size ${objectSize} is smaller than its vtable offset`, vtable + 2);
     this.check(position, objectSize, field);
-    return new Table(this, position, vtable, vtableSize, objectSize, field);
+    return new Table(this, position, vtable, vtableSize, field);
   }
 
   /** The root table: uoffset at byte 0. */
@@ -150,7 +150,6 @@ export class Table {
     readonly position: number,
     private readonly vtable: number,
     private readonly vtableSize: number,
-    private readonly objectSize: number,
     /** Schema path of this table, for messages. */
     readonly path: string,
   ) {}

@@ -12,7 +12,7 @@ import { readXnnPayload } from '../format/payload.js';
 import { createXnnKernels } from '../kernels/create-xnn-kernels.js';
 import { typescriptXnnKernels } from '../kernels/typescript-kernels.js';
 import type { PreparedLinear, XnnKernels } from '../kernels/xnn-kernels.js';
-import { type CompiledGraph, XNNPACK_BACKEND_ID, compileGraph } from './compiled-graph.js';
+import { XNNPACK_BACKEND_ID, compileGraph } from './compiled-graph.js';
 import { type GraphResources, nodeExecutors, runGraph } from './interpreter.js';
 
 /** Options of `xnnpackRuntime`. */

@@ -8,7 +8,6 @@
 
 import type { ConfigIssue } from '@etch/core';
 import { z } from 'zod';
-import { normalizeRope } from './rope.js';
 
 const positiveInt = z.number().int().positive();
 const positive = z.number().positive();

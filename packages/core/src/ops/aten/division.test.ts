@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { Tensor } from '../../kernels/tensor.js';
 import { ScalarType } from '../../scalar-type.js';
 import { arithmeticOperators } from './arithmetic.js';
 import { divisionOperators } from './division.js';

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { Tensor } from '../../kernels/tensor.js';
 import { ScalarType } from '../../scalar-type.js';
 import { atan2Operators } from './atan2.js';
 import { extremaOperators } from './extrema.js';

@@ -9,7 +9,7 @@ import { permuteOperators } from './permute.js';
 import { reshapeOperators } from './reshape.js';
 import { sliceOperators } from './slice.js';
 import { viewAliasOperators } from './view-aliases.js';
-import { operatorRunner, f32, i64, range } from './operator-test-support.js';
+import { operatorRunner, i64, range } from './operator-test-support.js';
 
 const copies = [...reshapeOperators(), ...permuteOperators(), ...expandOperators(), ...sliceOperators(), ...copyOperators()];
 const { run, runAll, registry } = operatorRunner([...copies, ...viewAliasOperators(copies)]);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { softmaxOperators } from './softmax.js';
 import { operatorRunner, f32, i64 } from './operator-test-support.js';
 
-const { run, runAll } = operatorRunner(softmaxOperators());
+const { run } = operatorRunner(softmaxOperators());
 
 // Expected values computed with torch 2.13.
 
