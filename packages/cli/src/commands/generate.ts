@@ -15,7 +15,6 @@ import { integerFlag, numberFlag, parse } from '../arguments.js';
 import { UsageError } from '../cli-error.js';
 import type { Command } from '../command.js';
 import type { CliIo } from '../io.js';
-import { TextStreamer } from '../text-streamer.js';
 
 const usage = `Usage: etch generate FILE.pte (--prompt TEXT | --chat TEXT | --prompt-ids 1,2,3)
                      [--tokenizer DIR] [--max-new-tokens N | --steps N] [--temperature T]
@@ -90,7 +89,10 @@ async function run(args: string[], io: CliIo): Promise<number> {
   const abort = new AbortController();
   const onInterrupt = () => abort.abort();
   process.once('SIGINT', onInterrupt);
-  const streamer = !values.json && tokenizer ? new TextStreamer(tokenizer, (text) => io.stdout(text)) : undefined;
+  // The prompt's ids go through the decoder first, so the continuation is decoded in context
+  // (SentencePiece drops the leading space of the first token a decoder sees).
+  const streamer = !values.json ? tokenizer?.createIncrementalDecoder({ skipSpecialTokens: true }) : undefined;
+  const write = (text: string) => text && io.stdout(text);
   const source: Pick<GenerateOptions, 'prompt' | 'messages' | 'promptIds'> =
     promptIds !== undefined ? { promptIds } : values.chat !== undefined ? { messages: [{ role: 'user', content: values.chat }] } : { prompt: values.prompt! };
   let result: GenerateResult;
@@ -107,13 +109,13 @@ async function run(args: string[], io: CliIo): Promise<number> {
       ignoreEos: values['ignore-eos'],
       returnLogits: values['dump-logits'] !== undefined,
       signal: abort.signal,
-      onPrompt: (ids) => streamer?.start(ids),
-      onToken: (id) => streamer?.push(id),
+      onPrompt: (ids) => ids.forEach((id) => streamer && write(streamer.push(id))),
+      onToken: (id) => streamer && write(streamer.push(id)),
     });
   } finally {
     process.off('SIGINT', onInterrupt);
   }
-  streamer?.finish();
+  if (streamer) write(streamer.flush());
   if (values['dump-logits'] !== undefined) await writeFileAtomic(values['dump-logits'], concatenateRows(result.logits ?? []));
   const stats = { loadMs: round(loadMs), ttftMs: round(result.stats.ttftMs), prefillTokensPerSecond: round(result.stats.prefillTokensPerSecond), decodeTokensPerSecond: round(result.stats.decodeTokensPerSecond) };
   if (values.json) {
