@@ -1,13 +1,14 @@
 /**
- * Executors for XNNPACK's elementwise nodes: binary arithmetic with numpy-style broadcasting
+ * Planners for XNNPACK's elementwise nodes: binary arithmetic with numpy-style broadcasting
  * (trailing dimensions aligned), and unary math, each rounded to float32 as XNNPACK computes.
+ * Broadcasting is resolved when the plan is built; steps are plain loops.
  */
 
 import { ShapeError } from '@etch/core';
 import { broadcastIndex } from '@etch/core/kernels';
 import type { XnnNodeOf } from '../format/xnn-graph.js';
 import type { NodeKind } from '../format/table-layouts.js';
-import { ExecutionContext } from './execution-context.js';
+import { type FloatSlot, type PlanContext, type Step, numelOf } from './plan-context.js';
 
 type BinaryKind = 'Add' | 'Subtract' | 'Multiply' | 'Div' | 'Maximum' | 'Minimum';
 type UnaryKind =
@@ -98,151 +99,148 @@ function broadcastPattern(shape: readonly number[], out: readonly number[]): Bro
 
 /**
  * `o = x ∘ y` where `x` has the output's layout and `y` is the same (`period` = n), repeated
- * (`period` = its length) or stretched (`inner` > 1). One loop per operator keeps the arithmetic
- * inline: these run on every token, on small tensors. Stores into Float32Array round as XNNPACK.
+ * (`period` = its length; 1 for a scalar) or stretched (`inner` > 1). The kind is tested outside
+ * the loops, which stay inline: these run on every token, on small tensors. Stores into
+ * Float32Array round as XNNPACK does.
  */
-function arithmetic(kind: 'Add' | 'Subtract' | 'Multiply' | 'Div', x: Float32Array, y: Float32Array, o: Float32Array, period: number, inner: number): void {
-  const n = o.length;
+function arithmeticStep(kind: ArithmeticKind, x: FloatSlot, y: FloatSlot, o: FloatSlot, period: number, inner: number): Step {
+  const n = numelOf(o.shape);
   if (inner > 1) {
-    for (let i = 0, j = 0; i < n; j++) {
-      const v = y[j]!;
-      const end = i + inner;
-      if (kind === 'Add') for (; i < end; i++) o[i] = x[i]! + v;
-      else if (kind === 'Subtract') for (; i < end; i++) o[i] = x[i]! - v;
-      else if (kind === 'Multiply') for (; i < end; i++) o[i] = x[i]! * v;
-      else for (; i < end; i++) o[i] = x[i]! / v;
+    const stretched = () => {
+      const X = x.data;
+      const Y = y.data;
+      const O = o.data;
+      for (let i = 0, j = 0; i < n; j++) {
+        const v = Y[j]!;
+        const end = i + inner;
+        if (kind === 'Add') for (; i < end; i++) O[i] = X[i]! + v;
+        else if (kind === 'Subtract') for (; i < end; i++) O[i] = X[i]! - v;
+        else if (kind === 'Multiply') for (; i < end; i++) O[i] = X[i]! * v;
+        else for (; i < end; i++) O[i] = X[i]! / v;
+      }
+    };
+    return stretched;
+  }
+  if (period === 1) {
+    const byScalar = () => {
+      const X = x.data;
+      const O = o.data;
+      const v = y.data[0]!;
+      if (kind === 'Add') for (let i = 0; i < n; i++) O[i] = X[i]! + v;
+      else if (kind === 'Subtract') for (let i = 0; i < n; i++) O[i] = X[i]! - v;
+      else if (kind === 'Multiply') for (let i = 0; i < n; i++) O[i] = X[i]! * v;
+      else for (let i = 0; i < n; i++) O[i] = X[i]! / v;
+    };
+    return byScalar;
+  }
+  const tiled = () => {
+    const X = x.data;
+    const Y = y.data;
+    const O = o.data;
+    for (let start = 0; start < n; start += period) {
+      if (kind === 'Add') for (let j = 0; j < period; j++) O[start + j] = X[start + j]! + Y[j]!;
+      else if (kind === 'Subtract') for (let j = 0; j < period; j++) O[start + j] = X[start + j]! - Y[j]!;
+      else if (kind === 'Multiply') for (let j = 0; j < period; j++) O[start + j] = X[start + j]! * Y[j]!;
+      else for (let j = 0; j < period; j++) O[start + j] = X[start + j]! / Y[j]!;
     }
-    return;
-  }
-  for (let start = 0; start < n; start += period) {
-    if (kind === 'Add') for (let j = 0; j < period; j++) o[start + j] = x[start + j]! + y[j]!;
-    else if (kind === 'Subtract') for (let j = 0; j < period; j++) o[start + j] = x[start + j]! - y[j]!;
-    else if (kind === 'Multiply') for (let j = 0; j < period; j++) o[start + j] = x[start + j]! * y[j]!;
-    else for (let j = 0; j < period; j++) o[start + j] = x[start + j]! / y[j]!;
-  }
+  };
+  return tiled;
 }
+
+type ArithmeticKind = 'Add' | 'Subtract' | 'Multiply' | 'Div';
 
 const COMMUTATIVE = new Set<BinaryKind>(['Add', 'Multiply', 'Maximum', 'Minimum']);
 
-/** How a binary node maps its operands onto its output, for one pair of input shapes. */
-interface BinaryPlan {
-  readonly aShape: readonly number[];
-  readonly bShape: readonly number[];
-  readonly shape: readonly number[];
-  /** Operands swapped so the one laid out like the output comes first (commutative kinds). */
-  readonly swap: boolean;
-  /** `arithmetic` loops, or index maps for anything else. */
-  readonly period: number;
-  readonly inner: number;
-  readonly indices: { readonly a: Int32Array | number[]; readonly b: Int32Array | number[] } | null;
-}
+const label = (node: { kind: string; debugHandle: number }) => `XNNPACK ${node.kind} ${node.debugHandle}`;
 
-/** Plans by node: a decoder calls every node with the same shapes token after token. */
-const binaryPlans = new WeakMap<object, BinaryPlan>();
-
-const sameShape = (left: readonly number[], right: readonly number[]) => left.length === right.length && left.every((d, i) => d === right[i]);
-
-function planBinary(node: XnnNodeOf<BinaryKind>, aShape: readonly number[], bShape: readonly number[]): BinaryPlan {
-  const cached = binaryPlans.get(node);
-  if (cached && sameShape(cached.aShape, aShape) && sameShape(cached.bShape, bShape)) return cached;
-  const shape = broadcastShape(aShape, bShape, `XNNPACK ${node.kind} ${node.debugHandle}`);
-  let aPattern = broadcastPattern(aShape, shape);
-  let bPattern = broadcastPattern(bShape, shape);
-  const swap = aPattern.kind !== 'same' && bPattern.kind === 'same' && COMMUTATIVE.has(node.kind);
-  if (swap) [aPattern, bPattern] = [bPattern, aPattern];
-  const n = shape.reduce((count, d) => count * d, 1);
-  const arithmetic = node.kind !== 'Maximum' && node.kind !== 'Minimum' && aPattern.kind === 'same' && bPattern.kind !== 'general';
-  const plan: BinaryPlan = {
-    aShape: [...aShape],
-    bShape: [...bShape],
-    shape,
-    swap,
-    period: bPattern.kind === 'tile' ? (swap ? aShape : bShape).reduce((count, d) => count * d, 1) : n,
-    inner: bPattern.kind === 'stretch' ? bPattern.inner : 1,
-    indices: arithmetic ? null : { a: broadcastIndex(swap ? bShape : aShape, shape), b: broadcastIndex(swap ? aShape : bShape, shape) },
-  };
-  binaryPlans.set(node, plan);
-  return plan;
-}
-
-function runBinary(node: XnnNodeOf<BinaryKind>, context: ExecutionContext): void {
+function planBinary(node: XnnNodeOf<BinaryKind>, context: PlanContext): Step {
   const a = context.float(node.input1Id, node);
   const b = context.float(node.input2Id, node);
-  const plan = planBinary(node, a.shape, b.shape);
-  const out = context.output(node.outputId, plan.shape);
-  const o = out.data;
-  const x = plan.swap ? b.data : a.data;
-  const y = plan.swap ? a.data : b.data;
-  if (plan.indices === null) {
-    arithmetic(node.kind as 'Add' | 'Subtract' | 'Multiply' | 'Div', x, y, o, plan.period, plan.inner);
-  } else {
-    const fn = BINARY[node.kind];
-    const { a: ia, b: ib } = plan.indices;
-    for (let i = 0; i < o.length; i++) o[i] = fn(x[ia[i]!]!, y[ib[i]!]!);
+  const shape = broadcastShape(a.shape, b.shape, label(node));
+  let aPattern = broadcastPattern(a.shape, shape);
+  let bPattern = broadcastPattern(b.shape, shape);
+  // Operands swapped so the one laid out like the output comes first (commutative kinds).
+  const swap = aPattern.kind !== 'same' && bPattern.kind === 'same' && COMMUTATIVE.has(node.kind);
+  if (swap) [aPattern, bPattern] = [bPattern, aPattern];
+  const [x, y] = swap ? [b, a] : [a, b];
+  const out = context.output(node.outputId, shape);
+  const n = numelOf(shape);
+  if (node.kind !== 'Maximum' && node.kind !== 'Minimum' && aPattern.kind === 'same' && bPattern.kind !== 'general') {
+    const period = bPattern.kind === 'tile' ? numelOf(y.shape) : n;
+    return arithmeticStep(node.kind, x, y, out, period, bPattern.kind === 'stretch' ? bPattern.inner : 1);
   }
-  context.set(node.outputId, out);
+  const fn = BINARY[node.kind];
+  const ia = broadcastIndex(x.shape, shape);
+  const ib = broadcastIndex(y.shape, shape);
+  const indexed = () => {
+    const X = x.data;
+    const Y = y.data;
+    const O = out.data;
+    for (let i = 0; i < n; i++) O[i] = fn(X[ia[i]!]!, Y[ib[i]!]!);
+  };
+  return indexed;
 }
 
-function runUnary(node: XnnNodeOf<UnaryKind>, context: ExecutionContext): void {
+function planUnary(node: XnnNodeOf<UnaryKind>, context: PlanContext): Step {
   const input = context.float(node.inputId, node);
   const out = context.output(node.outputId, input.shape);
-  const x = input.data;
-  const o = out.data;
-  const n = o.length;
+  const n = numelOf(input.shape);
+  const kind = node.kind;
   // The operators of every decoder layer get their own loop (a shared call through the table is
   // megamorphic and several times slower); stores into Float32Array round as XNNPACK does.
-  switch (node.kind) {
-    case 'Sigmoid':
-      for (let i = 0; i < n; i++) o[i] = 1 / (1 + Math.exp(-x[i]!));
-      break;
-    case 'Negate':
-      for (let i = 0; i < n; i++) o[i] = -x[i]!;
-      break;
-    case 'ReciprocalSquareRoot':
-      for (let i = 0; i < n; i++) o[i] = 1 / Math.sqrt(x[i]!);
-      break;
-    case 'Square':
-      for (let i = 0; i < n; i++) o[i] = x[i]! * x[i]!;
-      break;
-    case 'Clamp':
-    case 'Copy':
-      o.set(x);
-      break;
-    default: {
-      const fn = UNARY[node.kind];
-      for (let i = 0; i < n; i++) o[i] = fn(x[i]!);
-    }
+  if (kind === 'Sigmoid' || kind === 'Negate' || kind === 'ReciprocalSquareRoot' || kind === 'Square') {
+    const inline = () => {
+      const x = input.data;
+      const o = out.data;
+      if (kind === 'Sigmoid') for (let i = 0; i < n; i++) o[i] = 1 / (1 + Math.exp(-x[i]!));
+      else if (kind === 'Negate') for (let i = 0; i < n; i++) o[i] = -x[i]!;
+      else if (kind === 'ReciprocalSquareRoot') for (let i = 0; i < n; i++) o[i] = 1 / Math.sqrt(x[i]!);
+      else for (let i = 0; i < n; i++) o[i] = x[i]! * x[i]!;
+    };
+    return inline;
   }
-  context.set(node.outputId, out);
+  if (kind === 'Clamp' || kind === 'Copy') return () => out.data.set(input.data);
+  const fn = UNARY[kind];
+  return () => {
+    const x = input.data;
+    const o = out.data;
+    for (let i = 0; i < n; i++) o[i] = fn(x[i]!);
+  };
 }
 
-function runLeakyRelu(node: XnnNodeOf<'LeakyReLU'>, context: ExecutionContext): void {
+function planLeakyRelu(node: XnnNodeOf<'LeakyReLU'>, context: PlanContext): Step {
   const input = context.float(node.inputId, node);
   const out = context.output(node.outputId, input.shape);
-  for (let i = 0; i < out.data.length; i++) {
-    const x = input.data[i]!;
-    out.data[i] = x < 0 ? f(x * node.negativeSlope) : x;
-  }
-  context.set(node.outputId, out);
+  const slope = node.negativeSlope;
+  return () => {
+    const x = input.data;
+    const o = out.data;
+    for (let i = 0; i < o.length; i++) o[i] = x[i]! < 0 ? f(x[i]! * slope) : x[i]!;
+  };
 }
 
-function runElu(node: XnnNodeOf<'ELU'>, context: ExecutionContext): void {
+function planElu(node: XnnNodeOf<'ELU'>, context: PlanContext): Step {
   const input = context.float(node.inputId, node);
   const out = context.output(node.outputId, input.shape);
-  for (let i = 0; i < out.data.length; i++) {
-    const x = input.data[i]!;
-    out.data[i] = x < 0 ? f(node.alpha * Math.expm1(x)) : x;
-  }
-  context.set(node.outputId, out);
+  const alpha = node.alpha;
+  return () => {
+    const x = input.data;
+    const o = out.data;
+    for (let i = 0; i < o.length; i++) o[i] = x[i]! < 0 ? f(alpha * Math.expm1(x[i]!)) : x[i]!;
+  };
 }
 
-/** Runs one node kind; `node` is narrowed by the table that maps kinds to executors. */
-export type Executor = (node: never, context: ExecutionContext) => void;
+/**
+ * Plans one node kind for the plan's input shapes: checks them, takes its output slots and
+ * returns the step computing it, or nothing when the node only relabels a value. `node` is
+ * narrowed by the table that maps kinds to planners.
+ */
+export type NodePlanner = (node: never, context: PlanContext) => Step | undefined;
 
-/** Executors of the elementwise node kinds. */
-export function elementwiseExecutors(): Partial<Record<NodeKind, Executor>> {
-  const table: Partial<Record<NodeKind, Executor>> = { LeakyReLU: runLeakyRelu, ELU: runElu };
-  for (const kind of Object.keys(BINARY) as BinaryKind[]) table[kind] = runBinary;
-  for (const kind of Object.keys(UNARY) as UnaryKind[]) table[kind] = runUnary;
+/** Planners of the elementwise node kinds. */
+export function elementwisePlanners(): Partial<Record<NodeKind, NodePlanner>> {
+  const table: Partial<Record<NodeKind, NodePlanner>> = { LeakyReLU: planLeakyRelu, ELU: planElu };
+  for (const kind of Object.keys(BINARY) as BinaryKind[]) table[kind] = planBinary;
+  for (const kind of Object.keys(UNARY) as UnaryKind[]) table[kind] = planUnary;
   return table;
 }

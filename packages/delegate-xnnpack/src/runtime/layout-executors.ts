@@ -1,19 +1,30 @@
 /**
- * Executors for XNNPACK's data movement nodes: static reshape (one 0 in `new_shape` is inferred),
+ * Planners for XNNPACK's data movement nodes: static reshape (one 0 in `new_shape` is inferred),
  * static transpose, static slice (a size of 0 runs to the end of the dimension) and
- * concatenation of two to five inputs along an axis.
+ * concatenation of two to five inputs along an axis. Reshapes, and transposes that only move
+ * dimensions of size 1 (most of them while decoding one token), relabel their input's data; the
+ * others copy contiguous runs whose offsets are computed when the plan is built.
  */
 
 import { ShapeError } from '@etch/core';
 import type { XnnNodeOf } from '../format/xnn-graph.js';
 import type { NodeKind } from '../format/table-layouts.js';
 import { stridesOf } from '@etch/core/kernels';
-import { ExecutionContext, numelOf } from './execution-context.js';
-import type { Executor } from './elementwise-executors.js';
+import { type FloatSlot, type PlanContext, type Step, numelOf } from './plan-context.js';
+import type { NodePlanner } from './elementwise-executors.js';
 
 const label = (node: { kind: string; debugHandle: number }) => `XNNPACK ${node.kind} ${node.debugHandle}`;
 
-function runReshape(node: XnnNodeOf<'StaticReshape'>, context: ExecutionContext): void {
+/** A slot sharing `input`'s data under another shape; the step rebinds it on every call. */
+function alias(id: number, input: FloatSlot, shape: readonly number[], context: PlanContext): Step {
+  const out: FloatSlot = { kind: 'float', shape, data: input.data };
+  context.set(id, out);
+  return () => {
+    out.data = input.data;
+  };
+}
+
+function planReshape(node: XnnNodeOf<'StaticReshape'>, context: PlanContext): Step {
   const input = context.float(node.inputId, node);
   const total = numelOf(input.shape);
   const known = node.newShape.reduce((n, d) => (d === 0 ? n : n * d), 1);
@@ -21,11 +32,60 @@ function runReshape(node: XnnNodeOf<'StaticReshape'>, context: ExecutionContext)
   if (inferred > 1 || (inferred === 0 && known !== total) || (inferred === 1 && (known === 0 || total % known !== 0))) {
     throw new ShapeError(`cannot reshape [${input.shape.join(', ')}] to [${node.newShape.join(', ')}]`, { node: label(node) });
   }
-  const shape = node.newShape.map((d) => (d === 0 ? total / known : d));
-  context.set(node.outputId, { kind: 'float', shape, data: input.data });
+  return alias(node.outputId, input, node.newShape.map((d) => (d === 0 ? total / known : d)), context);
 }
 
-function runTranspose(node: XnnNodeOf<'StaticTranspose'>, context: ExecutionContext): void {
+/** Runs of `length` contiguous elements copied from `source[i]` to `target[i]`. */
+interface CopyRuns {
+  readonly input: FloatSlot;
+  readonly source: Int32Array;
+  readonly target: Int32Array;
+  readonly length: number;
+}
+
+function copyStep(out: FloatSlot, runs: readonly CopyRuns[]): Step {
+  return () => {
+    const o = out.data;
+    for (const { input, source, target, length } of runs) {
+      const x = input.data;
+      for (let r = 0; r < source.length; r++) {
+        const from = source[r]!;
+        const to = target[r]!;
+        for (let j = 0; j < length; j++) o[to + j] = x[from + j]!;
+      }
+    }
+  };
+}
+
+/** The runs copying the box `[offsets, offsets + sizes)` of `inShape` to `outOffsets` within `outShape`. */
+function boxRuns(input: FloatSlot, offsets: readonly number[], sizes: readonly number[], outShape: readonly number[], outOffsets: readonly number[]): CopyRuns {
+  const rank = sizes.length;
+  const inStrides = stridesOf(input.shape);
+  const outStrides = stridesOf(outShape);
+  const length = sizes[rank - 1]!;
+  const count = numelOf(sizes) === 0 ? 0 : numelOf(sizes.slice(0, -1));
+  const source = new Int32Array(count);
+  const target = new Int32Array(count);
+  const counter = new Array<number>(rank - 1).fill(0);
+  for (let r = 0; r < count; r++) {
+    let from = offsets[rank - 1]!;
+    let to = outOffsets[rank - 1]!;
+    for (let d = 0; d < rank - 1; d++) {
+      from += (offsets[d]! + counter[d]!) * inStrides[d]!;
+      to += (outOffsets[d]! + counter[d]!) * outStrides[d]!;
+    }
+    source[r] = from;
+    target[r] = to;
+    for (let d = rank - 2; d >= 0; d--) {
+      counter[d]!++;
+      if (counter[d]! < sizes[d]!) break;
+      counter[d] = 0;
+    }
+  }
+  return { input, source, target, length };
+}
+
+function planTranspose(node: XnnNodeOf<'StaticTranspose'>, context: PlanContext): Step {
   const input = context.float(node.inputId, node);
   const rank = input.shape.length;
   const perm = node.perm;
@@ -33,52 +93,33 @@ function runTranspose(node: XnnNodeOf<'StaticTranspose'>, context: ExecutionCont
     throw new ShapeError(`permutation [${perm.join(', ')}] does not fit rank ${rank}`, { node: label(node) });
   }
   const shape = perm.map((p) => input.shape[p]!);
+  const moved = perm.filter((p) => input.shape[p] !== 1);
+  if (moved.every((p, i) => i === 0 || moved[i - 1]! < p)) return alias(node.outputId, input, shape, context);
   const out = context.output(node.outputId, shape);
+  // Runs along the last output dimension when it is the input's last too, else single elements.
+  const length = perm[rank - 1] === rank - 1 ? shape[rank - 1]! : 1;
+  const count = numelOf(shape) / Math.max(length, 1);
   const inStrides = stridesOf(input.shape);
   const strides = perm.map((p) => inStrides[p]!);
-  const counter = new Array<number>(rank).fill(0);
-  let offset = 0;
-  for (let i = 0; i < out.data.length; i++) {
-    out.data[i] = input.data[offset]!;
-    for (let d = rank - 1; d >= 0; d--) {
+  const source = new Int32Array(length === 0 ? 0 : count);
+  const target = new Int32Array(source.length);
+  const outer = length === 1 ? rank : rank - 1;
+  const counter = new Array<number>(outer).fill(0);
+  for (let r = 0; r < source.length; r++) {
+    let from = 0;
+    for (let d = 0; d < outer; d++) from += counter[d]! * strides[d]!;
+    source[r] = from;
+    target[r] = r * length;
+    for (let d = outer - 1; d >= 0; d--) {
       counter[d]!++;
-      offset += strides[d]!;
       if (counter[d]! < shape[d]!) break;
-      offset -= strides[d]! * counter[d]!;
       counter[d] = 0;
     }
   }
-  context.set(node.outputId, out);
+  return copyStep(out, [{ input, source, target, length }]);
 }
 
-/** Copies the box `[offsets, offsets + sizes)` of `input` (shape `inShape`) into `out` at `outOffsets` within `outShape`. */
-function copyBox(input: Float32Array, inShape: readonly number[], offsets: readonly number[], sizes: readonly number[], out: Float32Array, outShape: readonly number[], outOffsets: readonly number[]): void {
-  const rank = sizes.length;
-  if (numelOf(sizes) === 0) return;
-  const inStrides = stridesOf(inShape);
-  const outStrides = stridesOf(outShape);
-  const inner = sizes[rank - 1]!;
-  const counter = new Array<number>(rank - 1).fill(0);
-  const rows = numelOf(sizes.slice(0, -1));
-  for (let r = 0; r < rows; r++) {
-    let source = 0;
-    let target = 0;
-    for (let d = 0; d < rank - 1; d++) {
-      source += (offsets[d]! + counter[d]!) * inStrides[d]!;
-      target += (outOffsets[d]! + counter[d]!) * outStrides[d]!;
-    }
-    source += offsets[rank - 1]!;
-    target += outOffsets[rank - 1]!;
-    out.set(input.subarray(source, source + inner), target);
-    for (let d = rank - 2; d >= 0; d--) {
-      counter[d]!++;
-      if (counter[d]! < sizes[d]!) break;
-      counter[d] = 0;
-    }
-  }
-}
-
-function runSlice(node: XnnNodeOf<'StaticSlice'>, context: ExecutionContext): void {
+function planSlice(node: XnnNodeOf<'StaticSlice'>, context: PlanContext): Step {
   const input = context.float(node.inputId, node);
   const rank = input.shape.length;
   if (node.offsets.length !== rank || node.sizes.length !== rank) throw new ShapeError(`slice of rank ${node.offsets.length} applied to rank ${rank}`, { node: label(node) });
@@ -87,11 +128,10 @@ function runSlice(node: XnnNodeOf<'StaticSlice'>, context: ExecutionContext): vo
     throw new ShapeError(`slice at [${node.offsets.join(', ')}] of size [${sizes.join(', ')}] exceeds [${input.shape.join(', ')}]`, { node: label(node) });
   }
   const out = context.output(node.outputId, sizes);
-  copyBox(input.data, input.shape, node.offsets, sizes, out.data, sizes, new Array<number>(rank).fill(0));
-  context.set(node.outputId, out);
+  return copyStep(out, [boxRuns(input, node.offsets, sizes, sizes, new Array<number>(rank).fill(0))]);
 }
 
-function runConcatenate(node: XnnNodeOf<'Concatenate2' | 'Concatenate3' | 'Concatenate4' | 'Concatenate5'>, context: ExecutionContext): void {
+function planConcatenate(node: XnnNodeOf<'Concatenate2' | 'Concatenate3' | 'Concatenate4' | 'Concatenate5'>, context: PlanContext): Step {
   const count = Number(node.kind.slice('Concatenate'.length));
   const ids = [node.input1Id, node.input2Id, node.input3Id, node.input4Id, node.input5Id].slice(0, count);
   const inputs = ids.map((id) => context.float(id, node));
@@ -107,24 +147,24 @@ function runConcatenate(node: XnnNodeOf<'Concatenate2' | 'Concatenate3' | 'Conca
   shape[axis] = inputs.reduce((n, input) => n + input.shape[axis]!, 0);
   const out = context.output(node.outputId, shape);
   let position = 0;
-  for (const input of inputs) {
+  const runs = inputs.map((input) => {
     const outOffsets = new Array<number>(shape.length).fill(0);
     outOffsets[axis] = position;
-    copyBox(input.data, input.shape, new Array<number>(shape.length).fill(0), input.shape, out.data, shape, outOffsets);
     position += input.shape[axis]!;
-  }
-  context.set(node.outputId, out);
+    return boxRuns(input, new Array<number>(shape.length).fill(0), input.shape, shape, outOffsets);
+  });
+  return copyStep(out, runs);
 }
 
-/** Executors of the data movement node kinds. */
-export function layoutExecutors(): Partial<Record<NodeKind, Executor>> {
+/** Planners of the data movement node kinds. */
+export function layoutPlanners(): Partial<Record<NodeKind, NodePlanner>> {
   return {
-    StaticReshape: runReshape,
-    StaticTranspose: runTranspose,
-    StaticSlice: runSlice,
-    Concatenate2: runConcatenate,
-    Concatenate3: runConcatenate,
-    Concatenate4: runConcatenate,
-    Concatenate5: runConcatenate,
+    StaticReshape: planReshape,
+    StaticTranspose: planTranspose,
+    StaticSlice: planSlice,
+    Concatenate2: planConcatenate,
+    Concatenate3: planConcatenate,
+    Concatenate4: planConcatenate,
+    Concatenate5: planConcatenate,
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Executors for XNNPACK's matrix nodes and the ones that feed them: fully connected (fp32, or
+ * Planners for XNNPACK's matrix nodes and the ones that feed them: fully connected (fp32, or
  * qdint8 activations with per-channel int8/int4 or blockwise int4 filters), batch matrix
  * multiply with broadcast batch dimensions, softmax over the last dimension, and convert
  * (fp32 → qdint8 per row, XNNPACK's dynamic quantization).
@@ -10,13 +10,12 @@ import { broadcastIndex } from '@etch/core/kernels';
 import { FLAG_TRANSPOSE_WEIGHTS, XnnDatatype, datatypeName, type XnnNodeOf } from '../format/xnn-graph.js';
 import type { NodeKind } from '../format/table-layouts.js';
 import { XNNPACK_BACKEND_ID } from './compiled-graph.js';
-import type { Executor } from './elementwise-executors.js';
-import { broadcastShape } from './elementwise-executors.js';
-import { ExecutionContext, numelOf } from './execution-context.js';
+import { type NodePlanner, broadcastShape } from './elementwise-executors.js';
+import { type PlanContext, type Step, numelOf } from './plan-context.js';
 
 const label = (node: { kind: string; debugHandle: number }) => `XNNPACK ${node.kind} ${node.debugHandle}`;
 
-function runFullyConnected(node: XnnNodeOf<'FullyConnected'>, context: ExecutionContext): void {
+function planFullyConnected(node: XnnNodeOf<'FullyConnected'>, context: PlanContext): Step {
   const prepared = context.linears.get(node)!;
   const input = context.get(node.input1Id, node);
   const k = input.shape[input.shape.length - 1]!;
@@ -29,11 +28,13 @@ function runFullyConnected(node: XnnNodeOf<'FullyConnected'>, context: Execution
     });
   }
   const out = context.output(node.outputId, [...input.shape.slice(0, -1), prepared.outFeatures]);
-  context.kernels.linear(prepared, input.kind === 'qd8' ? input.source : input.data, numelOf(input.shape) / k, out.data);
-  context.set(node.outputId, out);
+  const { kernels } = context;
+  const rows = numelOf(input.shape) / k;
+  const source = input.kind === 'qd8' ? input.source : input;
+  return () => kernels.linear(prepared, source.data, rows, out.data);
 }
 
-function runConvert(node: XnnNodeOf<'Convert'>, context: ExecutionContext): void {
+function planConvert(node: XnnNodeOf<'Convert'>, context: PlanContext): undefined {
   const output = context.graph.values.get(node.outputId)!;
   const quantization = output.quantization;
   if (output.datatype !== XnnDatatype.qdint8 || quantization?.kind !== 'per-token-dynamic') {
@@ -43,10 +44,11 @@ function runConvert(node: XnnNodeOf<'Convert'>, context: ExecutionContext): void
     throw new UnsupportedOperatorError('XNNPACK Convert', `dynamic quantization over ${quantization.numNonbatchDims} trailing dimensions (etch quantizes per row of the last one)`, { backendId: XNNPACK_BACKEND_ID });
   }
   const input = context.float(node.inputId, node);
-  context.set(node.outputId, { kind: 'qd8', shape: input.shape, source: input.data });
+  context.set(node.outputId, { kind: 'qd8', shape: input.shape, source: input });
+  return undefined;
 }
 
-function runBatchMatrixMultiply(node: XnnNodeOf<'BatchMatrixMultiply'>, context: ExecutionContext): void {
+function planBatchMatrixMultiply(node: XnnNodeOf<'BatchMatrixMultiply'>, context: PlanContext): Step {
   const a = context.float(node.input1Id, node);
   const b = context.float(node.input2Id, node);
   if (a.shape.length < 2 || b.shape.length < 2) throw new ShapeError('operands must have at least 2 dimensions', { node: label(node) });
@@ -58,43 +60,52 @@ function runBatchMatrixMultiply(node: XnnNodeOf<'BatchMatrixMultiply'>, context:
   const batchShape = broadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2), label(node));
   const batches = numelOf(batchShape);
   const out = context.output(node.outputId, [...batchShape, m, n]);
-  if (a.data.length === batches * m * k && b.data.length === batches * k * n) {
-    if (k === 0) out.data.fill(0);
-    else if (batches > 0 && m > 0 && n > 0) context.kernels.batchMatmul(a.data, b.data, out.data, { batch: batches, m, k, n, transposeB });
-  } else {
-    // Broadcast batch dimensions: one kernel call per output batch on the operands' slices.
-    const aIndex = broadcastIndex(a.shape.slice(0, -2), batchShape);
-    const bIndex = broadcastIndex(b.shape.slice(0, -2), batchShape);
+  const { kernels } = context;
+  if (k === 0) return () => out.data.fill(0);
+  if (batches === 0 || m === 0 || n === 0) return () => undefined;
+  if (numelOf(a.shape) === batches * m * k && numelOf(b.shape) === batches * k * n) {
+    const shape = { batch: batches, m, k, n, transposeB };
+    return () => kernels.batchMatmul(a.data, b.data, out.data, shape);
+  }
+  // Broadcast batch dimensions: one kernel call per output batch on the operands' slices.
+  const aIndex = broadcastIndex(a.shape.slice(0, -2), batchShape);
+  const bIndex = broadcastIndex(b.shape.slice(0, -2), batchShape);
+  const shape = { batch: 1, m, k, n, transposeB };
+  return () => {
     for (let batch = 0; batch < batches; batch++) {
       const aSlice = a.data.subarray(aIndex[batch]! * m * k, (aIndex[batch]! + 1) * m * k);
       const bSlice = b.data.subarray(bIndex[batch]! * k * n, (bIndex[batch]! + 1) * k * n);
-      context.kernels.batchMatmul(aSlice, bSlice, out.data.subarray(batch * m * n, (batch + 1) * m * n), { batch: 1, m, k, n, transposeB });
+      kernels.batchMatmul(aSlice, bSlice, out.data.subarray(batch * m * n, (batch + 1) * m * n), shape);
     }
-  }
-  context.set(node.outputId, out);
+  };
 }
 
-function runSoftmax(node: XnnNodeOf<'Softmax'>, context: ExecutionContext): void {
+function planSoftmax(node: XnnNodeOf<'Softmax'>, context: PlanContext): Step {
   const input = context.float(node.inputId, node);
   const width = input.shape[input.shape.length - 1] ?? 1;
   const out = context.output(node.outputId, input.shape);
+  const n = numelOf(input.shape);
   const f = Math.fround;
-  for (let start = 0; start < input.data.length; start += width) {
-    let max = -Infinity;
-    for (let i = start; i < start + width; i++) max = Math.max(max, input.data[i]!);
-    let sum = 0;
-    for (let i = start; i < start + width; i++) {
-      const e = f(Math.exp(f(input.data[i]! - max)));
-      out.data[i] = e;
-      sum = f(sum + e);
+  return () => {
+    const x = input.data;
+    const o = out.data;
+    for (let start = 0; start < n; start += width) {
+      const end = start + width;
+      let max = -Infinity;
+      for (let i = start; i < end; i++) max = Math.max(max, x[i]!);
+      let sum = 0;
+      for (let i = start; i < end; i++) {
+        const e = f(Math.exp(f(x[i]! - max)));
+        o[i] = e;
+        sum = f(sum + e);
+      }
+      const reciprocal = f(1 / sum);
+      for (let i = start; i < end; i++) o[i] = o[i]! * reciprocal;
     }
-    const reciprocal = f(1 / sum);
-    for (let i = start; i < start + width; i++) out.data[i] = f(out.data[i]! * reciprocal);
-  }
-  context.set(node.outputId, out);
+  };
 }
 
-/** Executors of the matrix node kinds. */
-export function matrixExecutors(): Partial<Record<NodeKind, Executor>> {
-  return { FullyConnected: runFullyConnected, Convert: runConvert, BatchMatrixMultiply: runBatchMatrixMultiply, Softmax: runSoftmax };
+/** Planners of the matrix node kinds. */
+export function matrixPlanners(): Partial<Record<NodeKind, NodePlanner>> {
+  return { FullyConnected: planFullyConnected, Convert: planConvert, BatchMatrixMultiply: planBatchMatrixMultiply, Softmax: planSoftmax };
 }

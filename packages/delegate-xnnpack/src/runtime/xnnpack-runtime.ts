@@ -13,7 +13,7 @@ import { createXnnKernels } from '../kernels/create-xnn-kernels.js';
 import { typescriptXnnKernels } from '../kernels/typescript-kernels.js';
 import type { PreparedLinear, XnnKernels } from '../kernels/xnn-kernels.js';
 import { XNNPACK_BACKEND_ID, compileGraph } from './compiled-graph.js';
-import { type GraphResources, nodeExecutors, runGraph } from './interpreter.js';
+import { type GraphResources, nodePlanners, runGraph } from './interpreter.js';
 
 /** Options of `xnnpackRuntime`. */
 export interface XnnpackRuntimeOptions {
@@ -39,8 +39,8 @@ function kernelsFor(choice: NonNullable<XnnpackRuntimeOptions['kernels']>): Prom
 
 /** The XNNPACK runtime backend, for `Module.load(bytes, { backends: [xnnpackRuntime()] })`. */
 export function xnnpackRuntime(options: XnnpackRuntimeOptions = {}): RuntimeBackend<XnnpackHandle> {
-  const executors = nodeExecutors();
-  const supported = new Set<string>(executors.keys());
+  const planners = nodePlanners();
+  const supported = new Set<string>(planners.keys());
   let kernels: Promise<XnnKernels> | undefined;
   return defineRuntimeBackend<XnnpackHandle>({
     specificationVersion: 'v1',
@@ -58,10 +58,10 @@ export function xnnpackRuntime(options: XnnpackRuntimeOptions = {}): RuntimeBack
         for (const prepared of linears.values()) kernelSet.releaseLinear(prepared);
         throw error;
       }
-      return { graph, kernels: kernelSet, linears, buffers: new Map() };
+      return { graph, kernels: kernelSet, linears, buffers: new Map(), plans: new Map() };
     },
     execute(handle, args) {
-      runGraph(handle, executors, args);
+      runGraph(handle, planners, args);
     },
     destroy(handle) {
       for (const prepared of handle.linears.values()) handle.kernels.releaseLinear(prepared);
