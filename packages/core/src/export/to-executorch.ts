@@ -2,8 +2,9 @@
  * `toExecutorch`: from exported programs to `.pte` bytes. The pipeline, per recipe:
  *
  *   recipe passes (quantization) → decompositions no delegate preserves → each delegate
- *   partitions and lowers → the remaining portable decompositions → constant folding →
- *   dead-code elimination → `.out` variants → memory planning → emission → `writePte`.
+ *   partitions and lowers → the remaining portable decompositions → common-subexpression
+ *   elimination → constant folding → dead-code elimination → `.out` variants → memory planning →
+ *   emission → `writePte`.
  *
  * As in ExecuTorch's `to_edge_transform_and_lower`, operators are decomposed before partitioning
  * except those a delegate asks to see whole (`aten::linear`); whatever delegates leave runs on
@@ -16,6 +17,7 @@ import type { ExportedProgram, MetadataValue } from '../ir/program.js';
 import type { OperatorDefinition } from '../ops/definition.js';
 import { coreOperators } from '../ops/index.js';
 import { createOperatorRegistry } from '../ops/registry.js';
+import { commonSubexpressionElimination } from '../passes/common-subexpressions.js';
 import { constantFolding } from '../passes/constant-folding.js';
 import { deadCodeElimination } from '../passes/dead-code.js';
 import { decompose } from '../passes/decompose.js';
@@ -132,7 +134,7 @@ export async function toExecutorch(
     delegation.push(...result.reports);
   }
 
-  const lowering = [decompose(decompositions), constantFolding, deadCodeElimination, toOutVariants];
+  const lowering = [decompose(decompositions), commonSubexpressionElimination, constantFolding, deadCodeElimination, toOutVariants];
   const emitted = Object.entries(methods).map(([name, program], i) => {
     progress({ stage: 'lowering', fraction: i / Object.keys(methods).length, message: `lowering ${name}` });
     const lowered = runPasses(program, lowering, context);

@@ -3,6 +3,7 @@
 export * from './pass.js';
 export * from './pass-manager.js';
 export * from './dead-code.js';
+export * from './common-subexpressions.js';
 export * from './constant-folding.js';
 export * from './decompose.js';
 export * from './decompositions/index.js';
