@@ -83,6 +83,12 @@ export function stridesOf(shape: readonly number[]): number[] {
   return strides;
 }
 
+function sameDims(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 export class Tensor {
   readonly dtype: ScalarType;
   /** Current shape. Change it only through `resize`. */
@@ -151,7 +157,7 @@ export class Tensor {
 
   /** Sets a new shape within capacity (ExecuTorch's `resize_tensor`). */
   resize(shape: readonly number[]): void {
-    if (shape.length === this.shape.length && shape.every((d, i) => d === this.shape[i])) return;
+    if (sameDims(shape, this.shape)) return;
     const needed = numelOf(shape) * elementSize(this.dtype);
     if (needed > this.capacityBytes) {
       throw new ExecutionError(

@@ -11,6 +11,7 @@ import type { TensorMeta, ValueMeta } from '../ir/meta.js';
 import { isStaticShape } from '../ir/sym.js';
 import { Tensor } from '../kernels/tensor.js';
 import { MetaArgs, type MetaValue } from './meta-args.js';
+import { outputShapeMemo } from './output-shape-memo.js';
 import { RuntimeArgs, type ScalarKind } from './runtime-args.js';
 import type { RuntimeValue } from './runtime-value.js';
 import { type OperatorSchema, outArgumentIndices, parseSchema, schemaKey } from './schema.js';
@@ -139,9 +140,15 @@ export function defineOperator(spec: OperatorFamilySpec): OperatorDefinition[] {
       },
       evaluate(args) {
         const outs = outTensors(args, outIndices);
-        const metas = spec.infer(metaArgsOf(out, args.values.slice(0, inputCount), args.scalarKinds));
-        if (metas.length !== outs.length) args.fail(`expected ${metas.length} out tensors, got ${outs.length}`);
-        metas.forEach((m, i) => outs[i]!.resize(concreteShape(m, schemaKey(out))));
+        const memo = outputShapeMemo(args);
+        let shapes = memo.lookup(args.values, inputCount);
+        if (!shapes) {
+          const key = schemaKey(out);
+          shapes = spec.infer(metaArgsOf(out, args.values.slice(0, inputCount), args.scalarKinds)).map((m) => concreteShape(m, key));
+          memo.store(args.values, inputCount, shapes);
+        }
+        if (shapes.length !== outs.length) args.fail(`expected ${shapes.length} out tensors, got ${outs.length}`);
+        for (let i = 0; i < outs.length; i++) outs[i]!.resize(shapes[i]!);
         spec.compute(args, outs);
         return out.returns.length === 0 ? [] : out.returns[0]!.type.list ? [outs] : outs;
       },
