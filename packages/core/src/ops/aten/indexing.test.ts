@@ -52,6 +52,20 @@ describe('indexing', () => {
     expect(() => run('aten::index_put', Tensor.zeros(ScalarType.FLOAT, [5]), [i64([5])], f32([1]), false)).toThrow(/index 5 is out of bounds for dim 0 with size 5/);
   });
 
+  it('index_put along one dim: negative, repeated and int32 indices, broadcast values, no write on a bad index', () => {
+    // Rows 2 (-1, written twice: the last write wins) and 0 of each outer slice.
+    const expected = [2, 3, 0, 0, 4, 5, 8, 9, 0, 0, 10, 11];
+    const indices = [null, i64([-1, 0, -1])];
+    expect([...run('aten::index_put', Tensor.zeros(ScalarType.FLOAT, [2, 3, 2]), indices, range(12, [2, 3, 2]), false).data]).toEqual(expected);
+    const int32 = Tensor.fromArray(ScalarType.INT, [3], Int32Array.of(-1, 0, -1));
+    expect([...run('aten::index_put', Tensor.zeros(ScalarType.FLOAT, [2, 3, 2]), [null, int32], range(12, [2, 3, 2]), false).data]).toEqual(expected);
+    const broadcast = run('aten::index_put', Tensor.zeros(ScalarType.FLOAT, [2, 3, 2]), indices, range(6, [3, 2]), false);
+    expect([...broadcast.data]).toEqual([2, 3, 0, 0, 4, 5, 2, 3, 0, 0, 4, 5]);
+    const cache = range(12, [2, 3, 2]);
+    expect(() => run('aten::index_put_', cache, [null, i64([0, 3])], Tensor.zeros(ScalarType.FLOAT, [2, 2, 2]), false)).toThrow(/index 3 is out of bounds for dim 1 with size 3/);
+    expect([...cache.data]).toEqual([...range(12, [2, 3, 2]).data]);
+  });
+
   it('gather and index_select', () => {
     const g = i64([1, 2, 3, 4, 5, 6], [2, 3]);
     expect([...run('aten::gather', g, 1, i64([2, 0, 1, 1], [2, 2]), false).data]).toEqual([3n, 1n, 5n, 5n]);

@@ -10,6 +10,7 @@ import { type Dim, dimEquals, shapeToString } from '../../ir/sym.js';
 import { readNumbers, writeNumbers } from '../../kernels/access.js';
 import { advancedIndexShape, planAdvancedIndex } from '../../kernels/advanced-index.js';
 import { broadcastIndex } from '../../kernels/broadcast.js';
+import { checkRowIndices, indexedRowDim, putRows } from '../../kernels/index-rows.js';
 import { convertInto } from '../../kernels/convert.js';
 import { Tensor } from '../../kernels/tensor.js';
 import { scalarTypeName } from '../../scalar-type.js';
@@ -90,6 +91,14 @@ function indexPutCompute(args: RuntimeArgs, [out]: Tensor[]): void {
     const converted = Tensor.zeros(out!.dtype, values.shape);
     convertInto(values, converted);
     values = converted;
+  }
+  const indices = args.optionalTensorList('indices');
+  const rowDim = args.bool('accumulate') ? -1 : indexedRowDim(self.shape, indices, values.shape);
+  if (rowDim >= 0 && isIndexType(indices[rowDim]!.dtype)) {
+    checkRowIndices(indices[rowDim]!, self.shape[rowDim]!, rowDim, (message) => args.fail(message));
+    if (out !== self && out!.data !== self.data) out!.bytes.set(self.bytes);
+    putRows(out!.data, out!.shape, rowDim, indices[rowDim]!, values.data);
+    return;
   }
   const { shape, offsets } = runtimePlan(args, self);
   if (out !== self && out!.data !== self.data) out!.bytes.set(self.bytes);
