@@ -20,6 +20,23 @@ describe('slices, splits and joins', () => {
     expect(run('aten::slice_copy.Tensor', x(), 1, 5, 9, 1).shape).toEqual([3, 0]);
   });
 
+  it('slice_copy with step 1 copies the run of every outer index, short or long, of any dtype', () => {
+    const reference = (t: Tensor, dim: number, start: number, end: number) => {
+      const [outer, size, inner] = [t.shape.slice(0, dim).reduce((a, b) => a * b, 1), t.shape[dim]!, t.shape.slice(dim + 1).reduce((a, b) => a * b, 1)];
+      const picked: (number | bigint)[] = [];
+      for (let o = 0; o < outer; o++) for (let i = start; i < end; i++) for (let e = 0; e < inner; e++) picked.push(t.data[(o * size + i) * inner + e]!);
+      return picked;
+    };
+    for (const t of [range(2 * 5 * 70, [2, 5, 70]), i64(Array.from({ length: 60 }, (_, i) => i - 30), [3, 4, 5])]) {
+      for (const [dim, start, end] of [[0, 1, 2], [1, 1, 3], [2, 0, 2], [-1, 3, 5]] as const) {
+        const wrapped = dim < 0 ? dim + t.rank : dim;
+        const result = run('aten::slice_copy.Tensor', t, dim, start, end, 1);
+        expect(result.shape[wrapped]).toBe(end - start);
+        expect([...result.data]).toEqual(reference(t, wrapped, start, end));
+      }
+    }
+  });
+
   it('slice_copy sizes symbolic slices as end - start', () => {
     const builder = new GraphBuilder(registry);
     const cache = builder.placeholder('freqs', GraphBuilder.tensor(ScalarType.FLOAT, [128, 4]));

@@ -18,13 +18,40 @@ import { requireSameDtype } from './operands.js';
 /** Bounds at least this large mean "to the end" (torch passes INT64_MAX for `x[a:]`). */
 const UNBOUNDED = 2 ** 52;
 
-/** Copies `length` slices of `self` along `dim`, starting at `start`, `step` apart, into `out`. */
+/** Runs at least this long are moved with `TypedArray.set` instead of an element loop. */
+const BULK_RUN = 64;
+
+/**
+ * Copies `length` slices of `self` along `dim`, starting at `start`, `step` apart, into `out`.
+ * With step 1 (rope halves, KV-cache windows) the piece of every outer index is one contiguous
+ * run, so it is copied as such, with no stride arrays.
+ */
 function copyRange(self: Tensor, dim: number, start: number, length: number, step: number, out: Tensor): void {
+  if (step === 1) {
+    copyContiguousRange(self, dim, start, length, out);
+    return;
+  }
   const strides = stridesOf(self.shape);
   const shape = [...self.shape];
   shape[dim] = length;
   const sourceStrides = strides.map((stride, d) => (d === dim ? stride * step : stride));
   copyStrided(self.data, start * (strides[dim] ?? 1), sourceStrides, shape, out.data);
+}
+
+function copyContiguousRange(self: Tensor, dim: number, start: number, length: number, out: Tensor): void {
+  const shape = self.shape;
+  let outer = 1;
+  for (let d = 0; d < dim; d++) outer *= shape[d]!;
+  let inner = 1;
+  for (let d = dim + 1; d < shape.length; d++) inner *= shape[d]!;
+  const run = length * inner;
+  const sourceStride = shape[dim]! * inner;
+  const from = self.data as Float64Array;
+  const to = out.data as Float64Array;
+  for (let o = 0, read = start * inner, write = 0; o < outer; o++, read += sourceStride, write += run) {
+    if (run >= BULK_RUN) to.set(from.subarray(read, read + run), write);
+    else for (let i = 0; i < run; i++) to[write + i] = from[read + i]!;
+  }
 }
 
 /** torch's clamping of slice bounds to `[0, size]`. */
