@@ -14,6 +14,15 @@ describe('where and masked_fill', () => {
     expect([...result.data]).toEqual([1, -Infinity, -Infinity, 2]);
   });
 
+  it('where.self with 0-dim self and other fills by the condition (the additive attention mask)', () => {
+    const result = run('aten::where.self', bool([true, false, false, true, true, false], [2, 3]), Tensor.scalarFloat(0), Tensor.scalarFloat(-Infinity));
+    expect(result.shape).toEqual([2, 3]);
+    expect([...result.data]).toEqual([0, -Infinity, -Infinity, 0, 0, -Infinity]);
+    const single = run('aten::where.self', bool([false, true]), f32([5], [1, 1]), f32([1, 2]));
+    expect(single.shape).toEqual([1, 2]);
+    expect([...single.data]).toEqual([1, 5]);
+  });
+
   it('where.self promotes the dtypes of self and other', () => {
     const result = run('aten::where.self', bool([true, false]), i64([1, 2]), f32([0.5, 0.25]));
     expect(result.dtype).toBe(ScalarType.FLOAT);

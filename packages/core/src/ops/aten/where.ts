@@ -28,7 +28,15 @@ function whereMeta(args: MetaArgs): TensorMeta[] {
 }
 
 function sameShape(a: Tensor, b: Tensor): boolean {
-  return a.rank === b.rank && a.shape.every((d, i) => d === b.shape[i]);
+  if (a.rank !== b.rank) return false;
+  for (let d = 0; d < a.rank; d++) if (a.shape[d] !== b.shape[d]) return false;
+  return true;
+}
+
+/** How a float32 fast path walks an operand: 1 when it has the output's shape, 0 for a single element it broadcasts, -1 otherwise. */
+function elementStep(operand: Tensor, out: Tensor): number {
+  if (sameShape(operand, out)) return 1;
+  return operand.numel === 1 ? 0 : -1;
 }
 
 function whereCompute(args: RuntimeArgs, [out]: Tensor[]): void {
@@ -36,13 +44,19 @@ function whereCompute(args: RuntimeArgs, [out]: Tensor[]): void {
   const self = args.tensor('self');
   const other = args.tensor('other');
   checkCondition(args, condition.dtype, 'condition');
-  if (out!.dtype === ScalarType.FLOAT && self.dtype === ScalarType.FLOAT && other.dtype === ScalarType.FLOAT && sameShape(condition, out!) && sameShape(self, out!) && sameShape(other, out!)) {
-    const c = condition.data as Uint8Array;
-    const x = self.data as Float32Array;
-    const y = other.data as Float32Array;
-    const o = out!.data as Float32Array;
-    for (let i = 0; i < o.length; i++) o[i] = c[i] ? x[i]! : y[i]!;
-    return;
+  if (out!.dtype === ScalarType.FLOAT && self.dtype === ScalarType.FLOAT && other.dtype === ScalarType.FLOAT) {
+    // Same-shaped operands or broadcast single elements (`where(mask, 0, -inf)`): one straight loop.
+    const sc = elementStep(condition, out!);
+    const sx = elementStep(self, out!);
+    const sy = elementStep(other, out!);
+    if (sc >= 0 && sx >= 0 && sy >= 0) {
+      const c = condition.data as Uint8Array;
+      const x = self.data as Float32Array;
+      const y = other.data as Float32Array;
+      const o = out!.data as Float32Array;
+      for (let i = 0; i < o.length; i++) o[i] = c[i * sc] ? x[i * sx]! : y[i * sy]!;
+      return;
+    }
   }
   mapTernary(condition, self, other, out!, (c, x, y) => (c ? x : y));
 }
