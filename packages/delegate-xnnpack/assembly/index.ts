@@ -8,6 +8,7 @@ export { quantizeQd8 } from './quantize-qd8';
 export { linearQd8Qc8w } from './linear-qc8w';
 export { linearQd8Qb4w } from './linear-qb4w';
 export { batchMatmulF32 } from './batch-matmul';
+export { binaryF32, unaryF32, softmaxF32 } from './elementwise';
 
 /** First address free for the host's allocator (after static data), aligned to 16 bytes. */
 export function heapBase(): usize {

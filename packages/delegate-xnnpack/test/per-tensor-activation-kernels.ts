@@ -6,6 +6,7 @@
  * with this shows that this granularity is the only difference on multi-token steps.
  */
 
+import { hostActivations } from '../src/kernels/host-activations.js';
 import type { LinearWeights, PreparedLinear, XnnKernels } from '../src/kernels/xnn-kernels.js';
 
 /** torch's minimum scale for `choose_qparams.tensor` in the 8-bit exports (2^-12). */
@@ -14,8 +15,12 @@ const MINIMUM_SCALE = 0.000244140625;
 export function perTensorActivationKernels(base: XnnKernels): XnnKernels {
   const weightsOf = new Map<PreparedLinear, LinearWeights>();
   const f = Math.fround;
-  return {
+  const kernels: XnnKernels = {
     ...base,
+    // Planned graphs keep activations in host memory here, so that they reach `linear` below.
+    get activations() {
+      return activations;
+    },
     prepareLinear(weights) {
       const prepared = base.prepareLinear(weights);
       weightsOf.set(prepared, weights);
@@ -45,4 +50,6 @@ export function perTensorActivationKernels(base: XnnKernels): XnnKernels {
       }
     },
   };
+  const activations = hostActivations(kernels);
+  return kernels;
 }

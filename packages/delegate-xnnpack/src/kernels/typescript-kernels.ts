@@ -6,6 +6,7 @@
 
 import { InvalidArgumentError } from '@etch/core';
 import { groupCount, validateBatchMatmul, validateLinearCall, validateLinearWeights } from './linear-validation.js';
+import { hostActivations } from './host-activations.js';
 import { qd8Parameters, quantizeQd8Value } from './qd8-parameters.js';
 import type { BatchMatmulShape, LinearWeights, PreparedLinear, Qd8Rows, XnnKernels } from './xnn-kernels.js';
 
@@ -142,7 +143,7 @@ export function typescriptXnnKernels(): XnnKernels {
     if (layer === undefined) throw new InvalidArgumentError('prepared', 'was not prepared by this kernel set, or was released');
     return layer;
   };
-  return {
+  const kernels: XnnKernels = {
     implementation: 'typescript',
     prepareLinear(weights) {
       if (disposed) throw new InvalidArgumentError('kernels', 'the kernel set was disposed');
@@ -176,9 +177,14 @@ export function typescriptXnnKernels(): XnnKernels {
       for (const layer of layers.values()) total += layer.bytes;
       return total;
     },
+    get activations() {
+      return activations;
+    },
     dispose() {
       layers.clear();
       disposed = true;
     },
   };
+  const activations = hostActivations(kernels);
+  return kernels;
 }

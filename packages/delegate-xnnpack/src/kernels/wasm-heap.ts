@@ -12,16 +12,35 @@ function alignUp(value: number): number {
   return Math.ceil(value / ALIGNMENT) * ALIGNMENT;
 }
 
+/** A memory that grows by 64 KiB pages, replacing its buffer: `WebAssembly.Memory` or `HostMemory`. */
+export interface GrowableMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+
+/** A `GrowableMemory` of plain ArrayBuffers, for kernels that run without WebAssembly. */
+export class HostMemory implements GrowableMemory {
+  buffer = new ArrayBuffer(PAGE_BYTES);
+
+  grow(pages: number): number {
+    const previous = this.buffer.byteLength / PAGE_BYTES;
+    const grown = new ArrayBuffer(this.buffer.byteLength + pages * PAGE_BYTES);
+    new Uint8Array(grown).set(new Uint8Array(this.buffer));
+    this.buffer = grown;
+    return previous;
+  }
+}
+
 /** Host-side allocator for a WebAssembly memory; addresses are byte offsets, 64-byte aligned. */
 export class WasmHeap {
-  private readonly memory: WebAssembly.Memory;
+  private readonly memory: GrowableMemory;
   private top: number;
   /** Free blocks, sorted by address and coalesced: [address, bytes]. */
   private free: [number, number][] = [];
   private readonly sizes = new Map<number, number>();
 
   /** Manages `memory` from `base` (the module's first unused address) upwards. */
-  constructor(memory: WebAssembly.Memory, base: number) {
+  constructor(memory: GrowableMemory, base: number) {
     this.memory = memory;
     this.top = alignUp(base);
   }

@@ -6,6 +6,7 @@
 
 import { InvalidArgumentError } from '@etch/core';
 import { validateBatchMatmul, validateLinearCall, validateLinearWeights } from './linear-validation.js';
+import type { ActivationMemory } from './activation-memory.js';
 import { WasmHeap } from './wasm-heap.js';
 import type { BatchMatmulShape, F32LinearWeights, LinearWeights, PreparedLinear, Qb4wLinearWeights, Qc8wLinearWeights, Qd8Rows, XnnKernels, XnnKernelsImplementation } from './xnn-kernels.js';
 
@@ -19,6 +20,9 @@ interface KernelExports {
   linearQd8Qc8w(q: number, parameters: number, w: number, scales: number, bias: number, y: number, yStride: number, m: number, kPadded: number, n: number, sums: number): void;
   linearQd8Qb4w(q: number, parameters: number, w: number, scales: number, bias: number, y: number, yStride: number, m: number, k: number, n: number, groupSize: number, unpacked: number): void;
   batchMatmulF32(a: number, b: number, y: number, batch: number, m: number, k: number, n: number, transposeB: number): void;
+  binaryF32(operator: number, x: number, y: number, o: number, n: number, period: number, inner: number): void;
+  unaryF32(operator: number, x: number, o: number, n: number): void;
+  softmaxF32(x: number, o: number, rows: number, width: number): void;
 }
 
 /** Bytes per row of qd8 parameters (float32 scale, int32 zero point), as in `assembly/quantize-qd8.ts`. */
@@ -38,7 +42,7 @@ interface WasmLinear {
   readonly allocations: readonly number[];
 }
 
-type ScratchName = 'input' | 'second' | 'output' | 'quantized' | 'parameters' | 'small' | 'unpacked';
+type ScratchName = 'input' | 'second' | 'output' | 'quantized' | 'parameters' | 'small' | 'unpacked' | 'padded';
 
 function paddedColumns(columns: number): number {
   return Math.ceil(columns / INT8_COLUMN_MULTIPLE) * INT8_COLUMN_MULTIPLE;
@@ -182,15 +186,64 @@ export async function instantiateWasmKernels(module: WebAssembly.Module, impleme
     return address;
   };
 
-  const quantizeIntoScratch = (input: Float32Array, rows: number, columns: number): { quantized: number; parameters: number; stride: number } => {
+  const quantizeAt = (inputAddress: number, rows: number, columns: number): { quantized: number; parameters: number; stride: number } => {
     const stride = paddedColumns(columns);
-    const inputAddress = scratchBuffer('input', rows * columns * 4);
     const quantized = scratchBuffer('quantized', rows * stride * 2);
     const parameters = scratchBuffer('parameters', rows * QD8_PARAMETER_BYTES);
     const small = scratchBuffer('small', 64);
-    copyIn(inputAddress, input, rows * columns);
     kernels.quantizeQd8(inputAddress, columns, rows, columns, quantized, stride, parameters, small);
     return { quantized, parameters, stride };
+  };
+  const quantizeIntoScratch = (input: Float32Array, rows: number, columns: number): { quantized: number; parameters: number; stride: number } => {
+    const inputAddress = scratchBuffer('input', rows * columns * 4);
+    copyIn(inputAddress, input, rows * columns);
+    return quantizeAt(inputAddress, rows, columns);
+  };
+  const layerOf = (prepared: PreparedLinear): WasmLinear => {
+    checkAlive();
+    const layer = layers.get(prepared);
+    if (layer === undefined) throw new InvalidArgumentError('prepared', 'was not prepared by this kernel set, or was released');
+    return layer;
+  };
+  /** y = linear(x) with x and y in memory; x rows are packed (stride = inFeatures). */
+  const linearAt = (layer: WasmLinear, prepared: PreparedLinear, input: number, rows: number, output: number): void => {
+    const { inFeatures: k, outFeatures: n } = prepared;
+    if (layer.weights === 'f32') {
+      const stride = layer.paddedColumns;
+      let source = input;
+      if (stride !== k) {
+        source = scratchBuffer('padded', rows * stride * 4);
+        refreshViews();
+        const target = source >> 2;
+        memoryFloats.fill(0, target, target + rows * stride);
+        for (let row = 0; row < rows; row++) memoryFloats.copyWithin(target + row * stride, (input >> 2) + row * k, (input >> 2) + (row + 1) * k);
+      }
+      kernels.linearF32Packed(source, layer.weightsAddress, layer.biasAddress, output, n, rows, stride, n, scratchBuffer('small', 64));
+      return;
+    }
+    const { quantized, parameters, stride } = quantizeAt(input, rows, k);
+    if (layer.weights === 'qc8w') {
+      kernels.linearQd8Qc8w(quantized, parameters, layer.weightsAddress, layer.scalesAddress, layer.biasAddress, output, n, rows, stride, n, scratchBuffer('second', 64));
+    } else {
+      kernels.linearQd8Qb4w(quantized, parameters, layer.weightsAddress, layer.scalesAddress, layer.biasAddress, output, n, rows, k, n, layer.groupSize, scratchBuffer('unpacked', 8 * k + 16));
+    }
+  };
+  const activations: ActivationMemory = {
+    floats() {
+      refreshViews();
+      return memoryFloats;
+    },
+    allocate: (bytes) => heap.allocate(bytes),
+    release: (address) => heap.release(address),
+    linear(prepared, input, rows, output) {
+      linearAt(layerOf(prepared), prepared, input, rows, output);
+    },
+    batchMatmul(a, b, output, { batch, m, k, n, transposeB = false }) {
+      kernels.batchMatmulF32(a, b, output, batch, m, k, n, transposeB ? 1 : 0);
+    },
+    binary: (operator, x, y, o, n, period, inner) => kernels.binaryF32(operator, x, y, o, n, period, inner),
+    unary: (operator, x, o, n) => kernels.unaryF32(operator, x, o, n),
+    softmax: (x, o, rows, width) => kernels.softmaxF32(x, o, rows, width),
   };
 
   return {
@@ -216,37 +269,13 @@ export async function instantiateWasmKernels(module: WebAssembly.Module, impleme
       return prepared;
     },
     linear(prepared, input, rows, output) {
-      checkAlive();
-      const layer = layers.get(prepared);
-      if (layer === undefined) throw new InvalidArgumentError('prepared', 'was not prepared by this kernel set, or was released');
+      const layer = layerOf(prepared);
       validateLinearCall(prepared, input, rows, output);
-      const { inFeatures: k, outFeatures: n } = prepared;
-      if (layer.weights === 'f32') {
-        const stride = layer.paddedColumns;
-        const inputAddress = scratchBuffer('input', rows * stride * 4);
-        const outputAddress = scratchBuffer('output', rows * n * 4);
-        const second = scratchBuffer('small', 64);
-        if (stride === k) copyIn(inputAddress, input, rows * k);
-        else {
-          refreshViews();
-          const target = inputAddress >> 2;
-          memoryFloats.fill(0, target, target + rows * stride);
-          for (let row = 0; row < rows; row++) memoryFloats.set(input.subarray(row * k, (row + 1) * k), target + row * stride);
-        }
-        kernels.linearF32Packed(inputAddress, layer.weightsAddress, layer.biasAddress, outputAddress, n, rows, stride, n, second);
-        copyOut(outputAddress, rows * n, output);
-        return;
-      }
-      const outputAddress = scratchBuffer('output', rows * n * 4);
-      const { quantized, parameters, stride } = quantizeIntoScratch(input, rows, k);
-      if (layer.weights === 'qc8w') {
-        const sums = scratchBuffer('second', 64);
-        kernels.linearQd8Qc8w(quantized, parameters, layer.weightsAddress, layer.scalesAddress, layer.biasAddress, outputAddress, n, rows, stride, n, sums);
-      } else {
-        const unpacked = scratchBuffer('unpacked', 8 * k + 16);
-        kernels.linearQd8Qb4w(quantized, parameters, layer.weightsAddress, layer.scalesAddress, layer.biasAddress, outputAddress, n, rows, k, n, layer.groupSize, unpacked);
-      }
-      copyOut(outputAddress, rows * n, output);
+      const inputAddress = scratchBuffer('input', rows * prepared.inFeatures * 4);
+      const outputAddress = scratchBuffer('output', rows * prepared.outFeatures * 4);
+      copyIn(inputAddress, input, rows * prepared.inFeatures);
+      linearAt(layer, prepared, inputAddress, rows, outputAddress);
+      copyOut(outputAddress, rows * prepared.outFeatures, output);
     },
     releaseLinear(prepared) {
       checkAlive();
@@ -284,6 +313,7 @@ export async function instantiateWasmKernels(module: WebAssembly.Module, impleme
       kernels.batchMatmulF32(aAddress, bAddress, outputAddress, batch, m, k, n, transposeB ? 1 : 0);
       copyOut(outputAddress, batch * m * n, output);
     },
+    activations,
     memoryBytes() {
       return kernels.memory.buffer.byteLength;
     },

@@ -15,6 +15,8 @@
  * implementation gives bit-identical results on the quantized kinds.
  */
 
+import type { ActivationMemory } from './activation-memory.js';
+
 /** Float32 weights, row-major [outFeatures, inFeatures]. */
 export interface F32LinearWeights {
   readonly kind: 'f32';
@@ -95,6 +97,8 @@ export interface XnnKernels {
   quantizeQd8(input: Float32Array, rows: number, columns: number): Qd8Rows;
   /** output[batch, m, n] = a[batch, m, k] · b[batch, k, n] (or b[batch, n, k]ᵀ). */
   batchMatmul(a: Float32Array, b: Float32Array, output: Float32Array, shape: BatchMatmulShape): void;
+  /** The memory planned graphs keep their activations in, with kernels working on it by address. */
+  readonly activations: ActivationMemory;
   /** Bytes of memory the kernel set holds (WebAssembly linear memory, or typed arrays). */
   memoryBytes(): number;
   /** Frees every prepared layer and the memory; the kernel set must not be used afterwards. */

@@ -59,7 +59,8 @@ function unpackInt4(packed: Uint8Array, rows: number, columns: number): Int8Arra
   return values;
 }
 
-function idsOf(node: XnnNode): number[] {
+/** The value ids a node refers to (inputs and outputs; may include INVALID_VALUE_ID). */
+export function valueIdsOf(node: XnnNode): number[] {
   const fields = node as unknown as Record<string, unknown>;
   return Object.entries(fields)
     .filter(([name, value]) => /Id$/.test(name) && typeof value === 'number')
@@ -115,7 +116,7 @@ export function compileGraph(payload: XnnPayload, namedData: NamedDataMap, suppo
         hint: 're-export with a recipe that leaves this operator to portable kernels',
       });
     }
-    for (const id of idsOf(node)) {
+    for (const id of valueIdsOf(node)) {
       if (id !== INVALID_VALUE_ID && !values.has(id)) {
         throw new PteFormatError(`XNNPACK graph xnodes[${index}]`, `${node.kind} refers to value ${id}, which is not defined`);
       }

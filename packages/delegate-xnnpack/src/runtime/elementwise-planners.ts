@@ -1,13 +1,15 @@
 /**
  * Planners for XNNPACK's elementwise nodes: binary arithmetic with numpy-style broadcasting
  * (trailing dimensions aligned), and unary math, each rounded to float32 as XNNPACK computes.
- * Broadcasting is resolved when the plan is built; steps are plain loops.
+ * Broadcasting is resolved when the plan is built; the kernels' activation memory computes the
+ * common operators and broadcast patterns, and host loops the rest.
  */
 
 import { ShapeError } from '@etch/core';
 import { broadcastIndex } from '@etch/core/kernels';
 import type { XnnNodeOf } from '../format/xnn-graph.js';
 import type { NodeKind } from '../format/table-layouts.js';
+import { type ActivationMemory, BINARY_OPERATORS, UNARY_OPERATORS } from '../kernels/activation-memory.js';
 import { type FloatSlot, type PlanContext, type Step, numelOf } from './plan-context.js';
 
 type BinaryKind = 'Add' | 'Subtract' | 'Multiply' | 'Div' | 'Maximum' | 'Minimum';
@@ -97,58 +99,6 @@ function broadcastPattern(shape: readonly number[], out: readonly number[]): Bro
   return { kind: 'general' };
 }
 
-/**
- * `o = x ∘ y` where `x` has the output's layout and `y` is the same (`period` = n), repeated
- * (`period` = its length; 1 for a scalar) or stretched (`inner` > 1). The kind is tested outside
- * the loops, which stay inline: these run on every token, on small tensors. Stores into
- * Float32Array round as XNNPACK does.
- */
-function arithmeticStep(kind: ArithmeticKind, x: FloatSlot, y: FloatSlot, o: FloatSlot, period: number, inner: number): Step {
-  const n = numelOf(o.shape);
-  if (inner > 1) {
-    const stretched = () => {
-      const X = x.data;
-      const Y = y.data;
-      const O = o.data;
-      for (let i = 0, j = 0; i < n; j++) {
-        const v = Y[j]!;
-        const end = i + inner;
-        if (kind === 'Add') for (; i < end; i++) O[i] = X[i]! + v;
-        else if (kind === 'Subtract') for (; i < end; i++) O[i] = X[i]! - v;
-        else if (kind === 'Multiply') for (; i < end; i++) O[i] = X[i]! * v;
-        else for (; i < end; i++) O[i] = X[i]! / v;
-      }
-    };
-    return stretched;
-  }
-  if (period === 1) {
-    const byScalar = () => {
-      const X = x.data;
-      const O = o.data;
-      const v = y.data[0]!;
-      if (kind === 'Add') for (let i = 0; i < n; i++) O[i] = X[i]! + v;
-      else if (kind === 'Subtract') for (let i = 0; i < n; i++) O[i] = X[i]! - v;
-      else if (kind === 'Multiply') for (let i = 0; i < n; i++) O[i] = X[i]! * v;
-      else for (let i = 0; i < n; i++) O[i] = X[i]! / v;
-    };
-    return byScalar;
-  }
-  const tiled = () => {
-    const X = x.data;
-    const Y = y.data;
-    const O = o.data;
-    for (let start = 0; start < n; start += period) {
-      if (kind === 'Add') for (let j = 0; j < period; j++) O[start + j] = X[start + j]! + Y[j]!;
-      else if (kind === 'Subtract') for (let j = 0; j < period; j++) O[start + j] = X[start + j]! - Y[j]!;
-      else if (kind === 'Multiply') for (let j = 0; j < period; j++) O[start + j] = X[start + j]! * Y[j]!;
-      else for (let j = 0; j < period; j++) O[start + j] = X[start + j]! / Y[j]!;
-    }
-  };
-  return tiled;
-}
-
-type ArithmeticKind = 'Add' | 'Subtract' | 'Multiply' | 'Div';
-
 const COMMUTATIVE = new Set<BinaryKind>(['Add', 'Multiply', 'Maximum', 'Minimum']);
 
 const label = (node: { kind: string; debugHandle: number }) => `XNNPACK ${node.kind} ${node.debugHandle}`;
@@ -165,69 +115,55 @@ function planBinary(node: XnnNodeOf<BinaryKind>, context: PlanContext): Step {
   const [x, y] = swap ? [b, a] : [a, b];
   const out = context.output(node.outputId, shape);
   const n = numelOf(shape);
-  if (node.kind !== 'Maximum' && node.kind !== 'Minimum' && aPattern.kind === 'same' && bPattern.kind !== 'general') {
+  const { memory } = context;
+  if (aPattern.kind === 'same' && bPattern.kind !== 'general') {
+    const operator = BINARY_OPERATORS.indexOf(node.kind);
     const period = bPattern.kind === 'tile' ? numelOf(y.shape) : n;
-    return arithmeticStep(node.kind, x, y, out, period, bPattern.kind === 'stretch' ? bPattern.inner : 1);
+    const inner = bPattern.kind === 'stretch' ? bPattern.inner : 1;
+    return () => memory.binary(operator, x.address, y.address, out.address, n, period, inner);
   }
   const fn = BINARY[node.kind];
   const ia = broadcastIndex(x.shape, shape);
   const ib = broadcastIndex(y.shape, shape);
-  const indexed = () => {
-    const X = x.data;
-    const Y = y.data;
-    const O = out.data;
-    for (let i = 0; i < n; i++) O[i] = fn(X[ia[i]!]!, Y[ib[i]!]!);
+  return () => {
+    const m = memory.floats();
+    const [xs, ys, os] = [x.address >> 2, y.address >> 2, out.address >> 2];
+    for (let i = 0; i < n; i++) m[os + i] = fn(m[xs + ia[i]!]!, m[ys + ib[i]!]!);
   };
-  return indexed;
+}
+
+/** A step applying `fn` to every element of `input`, on the host. */
+function hostStep(memory: ActivationMemory, input: FloatSlot, out: FloatSlot, fn: (x: number) => number): Step {
+  const n = numelOf(out.shape);
+  return () => {
+    const m = memory.floats();
+    const [xs, os] = [input.address >> 2, out.address >> 2];
+    for (let i = 0; i < n; i++) m[os + i] = fn(m[xs + i]!);
+  };
 }
 
 function planUnary(node: XnnNodeOf<UnaryKind>, context: PlanContext): Step {
   const input = context.float(node.inputId, node);
   const out = context.output(node.outputId, input.shape);
   const n = numelOf(input.shape);
-  const kind = node.kind;
-  // The operators of every decoder layer get their own loop (a shared call through the table is
-  // megamorphic and several times slower); stores into Float32Array round as XNNPACK does.
-  if (kind === 'Sigmoid' || kind === 'Negate' || kind === 'ReciprocalSquareRoot' || kind === 'Square') {
-    const inline = () => {
-      const x = input.data;
-      const o = out.data;
-      if (kind === 'Sigmoid') for (let i = 0; i < n; i++) o[i] = 1 / (1 + Math.exp(-x[i]!));
-      else if (kind === 'Negate') for (let i = 0; i < n; i++) o[i] = -x[i]!;
-      else if (kind === 'ReciprocalSquareRoot') for (let i = 0; i < n; i++) o[i] = 1 / Math.sqrt(x[i]!);
-      else for (let i = 0; i < n; i++) o[i] = x[i]! * x[i]!;
-    };
-    return inline;
-  }
-  if (kind === 'Clamp' || kind === 'Copy') return () => out.data.set(input.data);
-  const fn = UNARY[kind];
-  return () => {
-    const x = input.data;
-    const o = out.data;
-    for (let i = 0; i < n; i++) o[i] = fn(x[i]!);
-  };
+  const { memory } = context;
+  const operator = (UNARY_OPERATORS as readonly string[]).indexOf(node.kind);
+  if (operator >= 0) return () => memory.unary(operator, input.address, out.address, n);
+  // Clamp's bounds come from the node's output_min_max, applied by a step of its own.
+  if (node.kind === 'Clamp' || node.kind === 'Copy') return () => memory.floats().copyWithin(out.address >> 2, input.address >> 2, (input.address >> 2) + n);
+  return hostStep(memory, input, out, UNARY[node.kind]);
 }
 
 function planLeakyRelu(node: XnnNodeOf<'LeakyReLU'>, context: PlanContext): Step {
   const input = context.float(node.inputId, node);
-  const out = context.output(node.outputId, input.shape);
   const slope = node.negativeSlope;
-  return () => {
-    const x = input.data;
-    const o = out.data;
-    for (let i = 0; i < o.length; i++) o[i] = x[i]! < 0 ? f(x[i]! * slope) : x[i]!;
-  };
+  return hostStep(context.memory, input, context.output(node.outputId, input.shape), (x) => (x < 0 ? f(x * slope) : x));
 }
 
 function planElu(node: XnnNodeOf<'ELU'>, context: PlanContext): Step {
   const input = context.float(node.inputId, node);
-  const out = context.output(node.outputId, input.shape);
   const alpha = node.alpha;
-  return () => {
-    const x = input.data;
-    const o = out.data;
-    for (let i = 0; i < o.length; i++) o[i] = x[i]! < 0 ? f(alpha * Math.expm1(x[i]!)) : x[i]!;
-  };
+  return hostStep(context.memory, input, context.output(node.outputId, input.shape), (x) => (x < 0 ? f(alpha * Math.expm1(x)) : x));
 }
 
 /**

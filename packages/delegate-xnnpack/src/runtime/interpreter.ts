@@ -1,21 +1,22 @@
 /**
  * Runs a compiled XNNPACK graph on one delegate call. The graph is planned once per set of
  * input shapes, as XNNPACK reshapes its runtime only when they change: every node's planner
- * checks shapes, takes output buffers and returns a step, fused output clamps become steps of
- * their own, and the plan is kept. A call binds the external inputs (argument index = external
- * id) to their slots, runs the steps, then resizes and fills the external outputs.
+ * checks shapes, places its outputs in the graph's arena (in the kernels' activation memory) and
+ * returns a step; fused output clamps become steps of their own; the plan is kept. A call copies
+ * the external inputs (argument index = external id) into the arena, runs the steps, then
+ * resizes and fills the external outputs.
  */
 
 import { ExecutionError, Tensor } from '@etch/core';
 import type { RuntimeValue } from '@etch/core';
 import { ScalarType } from '@etch/core';
 import type { NodeKind } from '../format/table-layouts.js';
-import type { CompiledGraph } from './compiled-graph.js';
-import { type NodePlanner, elementwisePlanners } from './elementwise-executors.js';
+import { type CompiledGraph, valueIdsOf } from './compiled-graph.js';
+import { type NodePlanner, elementwisePlanners } from './elementwise-planners.js';
 import type { PreparedLinear, XnnKernels } from '../kernels/xnn-kernels.js';
 import type { XnnNode } from '../format/xnn-graph.js';
-import { layoutPlanners } from './layout-executors.js';
-import { matrixPlanners } from './matrix-executors.js';
+import { layoutPlanners } from './layout-planners.js';
+import { matrixPlanners } from './matrix-planners.js';
 import { type FloatSlot, PlanContext, type Step, numelOf } from './plan-context.js';
 
 /** Every node kind the interpreter executes, with its planner. */
@@ -46,42 +47,71 @@ export interface GraphResources {
   readonly kernels: XnnKernels;
   /** Fully connected layers prepared in `kernels`, by node. */
   readonly linears: ReadonlyMap<XnnNode, PreparedLinear>;
-  /** Output buffers by value id, shared by every plan. */
-  readonly buffers: Map<number, Float32Array>;
-  /** Plans by input shapes, most recently built last. */
+  /** Addresses of the graph's constants in the kernels' activation memory. */
+  readonly constants: Map<number, number>;
+  /** The block every plan places its values in, sized for the largest plan. */
+  arena: { readonly address: number; readonly bytes: number } | undefined;
+  /** Plans by input shapes, oldest first; all placed in the current arena. */
   readonly plans: Map<string, GraphPlan>;
 }
 
-function clampStep(out: FloatSlot, min: number, max: number): Step {
+/** Frees a handle's arena and constants. */
+export function releaseGraphMemory(handle: GraphResources): void {
+  const { activations } = handle.kernels;
+  if (handle.arena) activations.release(handle.arena.address);
+  for (const address of handle.constants.values()) activations.release(address);
+  handle.arena = undefined;
+  handle.constants.clear();
+  handle.plans.clear();
+}
+
+function clampStep(context: PlanContext, out: FloatSlot, min: number, max: number): Step {
+  const n = numelOf(out.shape);
   return () => {
-    const data = out.data;
-    for (let i = 0; i < data.length; i++) data[i] = Math.min(Math.max(data[i]!, min), max);
+    const m = context.memory.floats();
+    const start = out.address >> 2;
+    for (let i = start; i < start + n; i++) m[i] = Math.min(Math.max(m[i]!, min), max);
   };
+}
+
+/** Index of the last node reading each value; graph outputs are read after every node. */
+function lastUses(graph: CompiledGraph): Map<number, number> {
+  const last = new Map<number, number>();
+  graph.nodes.forEach((node, index) => {
+    for (const id of valueIdsOf(node)) last.set(id, index);
+  });
+  for (const output of graph.outputs) last.set(output.id, Infinity);
+  return last;
 }
 
 function buildPlan(handle: GraphResources, planners: ReadonlyMap<NodeKind, NodePlanner>, shapes: readonly (readonly number[])[]): GraphPlan {
   const { graph } = handle;
-  const context = new PlanContext(graph, handle.kernels, handle.linears, handle.buffers);
-  const inputs = graph.inputs.map((input, index) => {
-    const slot: FloatSlot = { kind: 'float', shape: shapes[index]!, data: new Float32Array(0) };
-    context.set(input.id, slot);
-    return slot;
-  });
+  const context = new PlanContext(graph, handle.kernels, handle.linears, handle.constants, lastUses(graph));
+  const inputs = graph.inputs.map((input, index) => context.output(input.id, shapes[index]!));
   const steps: Step[] = [];
-  for (const node of graph.nodes) {
+  graph.nodes.forEach((node, index) => {
     const step = planners.get(node.kind)!(node as never, context);
     if (step) steps.push(step);
     if (node.outputMinMax && (node.outputMinMax.min !== -Infinity || node.outputMinMax.max !== Infinity)) {
-      steps.push(clampStep(context.float((node as { outputId: number }).outputId, node), node.outputMinMax.min, node.outputMinMax.max));
+      steps.push(clampStep(context, context.float((node as { outputId: number }).outputId, node), node.outputMinMax.min, node.outputMinMax.max));
     }
-  }
+    context.retire(index);
+  });
   const outputs = graph.outputs.map((output) => context.float(output.id, { kind: `output ${output.externalId}`, debugHandle: 0 }));
+  const bytes = context.arenaBytes();
+  if (!handle.arena || handle.arena.bytes < bytes) {
+    // A larger arena moves every block: plans placed in the old one are rebuilt when next used.
+    if (handle.arena) handle.kernels.activations.release(handle.arena.address);
+    handle.plans.clear();
+    handle.arena = { address: handle.kernels.activations.allocate(bytes), bytes };
+  }
+  context.rebase(handle.arena.address);
   return { inputs, steps, outputs };
 }
 
 /**
  * Executes a compiled graph with the delegate call's arguments (inputs, then outputs, by external
- * id), using its fully connected layers prepared in its kernels, its plans and its buffers.
+ * id), using its fully connected layers prepared in its kernels, its plans and its arena.
  */
 export function runGraph(handle: GraphResources, planners: ReadonlyMap<NodeKind, NodePlanner>, args: readonly RuntimeValue[]): void {
   const { graph } = handle;
@@ -99,13 +129,21 @@ export function runGraph(handle: GraphResources, planners: ReadonlyMap<NodeKind,
     if (handle.plans.size >= PLANS_KEPT) handle.plans.delete(handle.plans.keys().next().value!);
     handle.plans.set(key, plan);
   }
-  for (let index = 0; index < tensors.length; index++) plan.inputs[index]!.data = tensors[index]!.data as Float32Array;
+  const { activations } = handle.kernels;
+  let memory = activations.floats();
+  tensors.forEach((tensor, index) => {
+    const data = tensor.data as Float32Array;
+    const count = numelOf(tensor.shape);
+    memory.set(data.length === count ? data : data.subarray(0, count), plan.inputs[index]!.address >> 2);
+  });
   for (const step of plan.steps) step();
+  memory = activations.floats();
   graph.outputs.forEach((output, index) => {
     const target = argumentTensor(args, output.externalId!, 'output');
     const result = plan.outputs[index]!;
     target.resize(result.shape);
-    if (numelOf(result.shape) !== target.data.length) throw new ExecutionError(`XnnpackBackend: output ${output.externalId} does not fit its tensor`);
-    (target.data as Float32Array).set(result.data);
+    const count = numelOf(result.shape);
+    if (count !== target.data.length) throw new ExecutionError(`XnnpackBackend: output ${output.externalId} does not fit its tensor`);
+    (target.data as Float32Array).set(memory.subarray(result.address >> 2, (result.address >> 2) + count));
   });
 }

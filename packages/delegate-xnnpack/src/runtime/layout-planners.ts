@@ -3,7 +3,7 @@
  * static transpose, static slice (a size of 0 runs to the end of the dimension) and
  * concatenation of two to five inputs along an axis. Reshapes, and transposes that only move
  * dimensions of size 1 (most of them while decoding one token), relabel their input's data; the
- * others copy contiguous runs whose offsets are computed when the plan is built.
+ * others copy contiguous runs, placed when the plan is built, within the activation memory.
  */
 
 import { ShapeError } from '@etch/core';
@@ -11,20 +11,13 @@ import type { XnnNodeOf } from '../format/xnn-graph.js';
 import type { NodeKind } from '../format/table-layouts.js';
 import { stridesOf } from '@etch/core/kernels';
 import { type FloatSlot, type PlanContext, type Step, numelOf } from './plan-context.js';
-import type { NodePlanner } from './elementwise-executors.js';
+import type { NodePlanner } from './elementwise-planners.js';
+import type { ActivationMemory } from '../kernels/activation-memory.js';
 
 const label = (node: { kind: string; debugHandle: number }) => `XNNPACK ${node.kind} ${node.debugHandle}`;
 
-/** A slot sharing `input`'s data under another shape; the step rebinds it on every call. */
-function alias(id: number, input: FloatSlot, shape: readonly number[], context: PlanContext): Step {
-  const out: FloatSlot = { kind: 'float', shape, data: input.data };
-  context.set(id, out);
-  return () => {
-    out.data = input.data;
-  };
-}
 
-function planReshape(node: XnnNodeOf<'StaticReshape'>, context: PlanContext): Step {
+function planReshape(node: XnnNodeOf<'StaticReshape'>, context: PlanContext): undefined {
   const input = context.float(node.inputId, node);
   const total = numelOf(input.shape);
   const known = node.newShape.reduce((n, d) => (d === 0 ? n : n * d), 1);
@@ -32,7 +25,8 @@ function planReshape(node: XnnNodeOf<'StaticReshape'>, context: PlanContext): St
   if (inferred > 1 || (inferred === 0 && known !== total) || (inferred === 1 && (known === 0 || total % known !== 0))) {
     throw new ShapeError(`cannot reshape [${input.shape.join(', ')}] to [${node.newShape.join(', ')}]`, { node: label(node) });
   }
-  return alias(node.outputId, input, node.newShape.map((d) => (d === 0 ? total / known : d)), context);
+  context.alias(node.outputId, node.inputId, input, node.newShape.map((d) => (d === 0 ? total / known : d)));
+  return undefined;
 }
 
 /** Runs of `length` contiguous elements copied from `source[i]` to `target[i]`. */
@@ -43,16 +37,17 @@ interface CopyRuns {
   readonly length: number;
 }
 
-function copyStep(out: FloatSlot, runs: readonly CopyRuns[]): Step {
+function copyStep(memory: ActivationMemory, out: FloatSlot, runs: readonly CopyRuns[]): Step {
   return () => {
-    const o = out.data;
+    const m = memory.floats();
+    const o = out.address >> 2;
     for (const { input, source, target, length } of runs) {
-      const x = input.data;
-      for (let r = 0; r < source.length; r++) {
-        const from = source[r]!;
-        const to = target[r]!;
-        for (let j = 0; j < length; j++) o[to + j] = x[from + j]!;
+      const x = input.address >> 2;
+      if (length === 1) {
+        for (let r = 0; r < source.length; r++) m[o + target[r]!] = m[x + source[r]!]!;
+        continue;
       }
+      for (let r = 0; r < source.length; r++) m.copyWithin(o + target[r]!, x + source[r]!, x + source[r]! + length);
     }
   };
 }
@@ -85,7 +80,7 @@ function boxRuns(input: FloatSlot, offsets: readonly number[], sizes: readonly n
   return { input, source, target, length };
 }
 
-function planTranspose(node: XnnNodeOf<'StaticTranspose'>, context: PlanContext): Step {
+function planTranspose(node: XnnNodeOf<'StaticTranspose'>, context: PlanContext): Step | undefined {
   const input = context.float(node.inputId, node);
   const rank = input.shape.length;
   const perm = node.perm;
@@ -94,7 +89,10 @@ function planTranspose(node: XnnNodeOf<'StaticTranspose'>, context: PlanContext)
   }
   const shape = perm.map((p) => input.shape[p]!);
   const moved = perm.filter((p) => input.shape[p] !== 1);
-  if (moved.every((p, i) => i === 0 || moved[i - 1]! < p)) return alias(node.outputId, input, shape, context);
+  if (moved.every((p, i) => i === 0 || moved[i - 1]! < p)) {
+    context.alias(node.outputId, node.inputId, input, shape);
+    return undefined;
+  }
   const out = context.output(node.outputId, shape);
   // Runs along the last output dimension when it is the input's last too, else single elements.
   const length = perm[rank - 1] === rank - 1 ? shape[rank - 1]! : 1;
@@ -116,7 +114,7 @@ function planTranspose(node: XnnNodeOf<'StaticTranspose'>, context: PlanContext)
       counter[d] = 0;
     }
   }
-  return copyStep(out, [{ input, source, target, length }]);
+  return copyStep(context.memory, out, [{ input, source, target, length }]);
 }
 
 function planSlice(node: XnnNodeOf<'StaticSlice'>, context: PlanContext): Step {
@@ -128,7 +126,7 @@ function planSlice(node: XnnNodeOf<'StaticSlice'>, context: PlanContext): Step {
     throw new ShapeError(`slice at [${node.offsets.join(', ')}] of size [${sizes.join(', ')}] exceeds [${input.shape.join(', ')}]`, { node: label(node) });
   }
   const out = context.output(node.outputId, sizes);
-  return copyStep(out, [boxRuns(input, node.offsets, sizes, sizes, new Array<number>(rank).fill(0))]);
+  return copyStep(context.memory, out, [boxRuns(input, node.offsets, sizes, sizes, new Array<number>(rank).fill(0))]);
 }
 
 function planConcatenate(node: XnnNodeOf<'Concatenate2' | 'Concatenate3' | 'Concatenate4' | 'Concatenate5'>, context: PlanContext): Step {
@@ -153,7 +151,7 @@ function planConcatenate(node: XnnNodeOf<'Concatenate2' | 'Concatenate3' | 'Conc
     position += input.shape[axis]!;
     return boxRuns(input, new Array<number>(shape.length).fill(0), input.shape, shape, outOffsets);
   });
-  return copyStep(out, runs);
+  return copyStep(context.memory, out, runs);
 }
 
 /** Planners of the data movement node kinds. */

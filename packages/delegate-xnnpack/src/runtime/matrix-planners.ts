@@ -10,7 +10,7 @@ import { broadcastIndex } from '@etch/core/kernels';
 import { FLAG_TRANSPOSE_WEIGHTS, XnnDatatype, datatypeName, type XnnNodeOf } from '../format/xnn-graph.js';
 import type { NodeKind } from '../format/table-layouts.js';
 import { XNNPACK_BACKEND_ID } from './compiled-graph.js';
-import { type NodePlanner, broadcastShape } from './elementwise-executors.js';
+import { type NodePlanner, broadcastShape } from './elementwise-planners.js';
 import { type PlanContext, type Step, numelOf } from './plan-context.js';
 
 const label = (node: { kind: string; debugHandle: number }) => `XNNPACK ${node.kind} ${node.debugHandle}`;
@@ -28,10 +28,10 @@ function planFullyConnected(node: XnnNodeOf<'FullyConnected'>, context: PlanCont
     });
   }
   const out = context.output(node.outputId, [...input.shape.slice(0, -1), prepared.outFeatures]);
-  const { kernels } = context;
+  const { memory } = context;
   const rows = numelOf(input.shape) / k;
   const source = input.kind === 'qd8' ? input.source : input;
-  return () => kernels.linear(prepared, source.data, rows, out.data);
+  return () => memory.linear(prepared, source.address, rows, out.address);
 }
 
 function planConvert(node: XnnNodeOf<'Convert'>, context: PlanContext): undefined {
@@ -44,11 +44,11 @@ function planConvert(node: XnnNodeOf<'Convert'>, context: PlanContext): undefine
     throw new UnsupportedOperatorError('XNNPACK Convert', `dynamic quantization over ${quantization.numNonbatchDims} trailing dimensions (etch quantizes per row of the last one)`, { backendId: XNNPACK_BACKEND_ID });
   }
   const input = context.float(node.inputId, node);
-  context.set(node.outputId, { kind: 'qd8', shape: input.shape, source: input });
+  context.quantized(node.outputId, node.inputId, input);
   return undefined;
 }
 
-function planBatchMatrixMultiply(node: XnnNodeOf<'BatchMatrixMultiply'>, context: PlanContext): Step {
+function planBatchMatrixMultiply(node: XnnNodeOf<'BatchMatrixMultiply'>, context: PlanContext): Step | undefined {
   const a = context.float(node.input1Id, node);
   const b = context.float(node.input2Id, node);
   if (a.shape.length < 2 || b.shape.length < 2) throw new ShapeError('operands must have at least 2 dimensions', { node: label(node) });
@@ -60,12 +60,13 @@ function planBatchMatrixMultiply(node: XnnNodeOf<'BatchMatrixMultiply'>, context
   const batchShape = broadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2), label(node));
   const batches = numelOf(batchShape);
   const out = context.output(node.outputId, [...batchShape, m, n]);
-  const { kernels } = context;
-  if (k === 0) return () => out.data.fill(0);
-  if (batches === 0 || m === 0 || n === 0) return () => undefined;
+  const { memory } = context;
+  const size = numelOf(out.shape);
+  if (k === 0) return () => memory.floats().fill(0, out.address >> 2, (out.address >> 2) + size);
+  if (batches === 0 || m === 0 || n === 0) return undefined;
   if (numelOf(a.shape) === batches * m * k && numelOf(b.shape) === batches * k * n) {
     const shape = { batch: batches, m, k, n, transposeB };
-    return () => kernels.batchMatmul(a.data, b.data, out.data, shape);
+    return () => memory.batchMatmul(a.address, b.address, out.address, shape);
   }
   // Broadcast batch dimensions: one kernel call per output batch on the operands' slices.
   const aIndex = broadcastIndex(a.shape.slice(0, -2), batchShape);
@@ -73,9 +74,7 @@ function planBatchMatrixMultiply(node: XnnNodeOf<'BatchMatrixMultiply'>, context
   const shape = { batch: 1, m, k, n, transposeB };
   return () => {
     for (let batch = 0; batch < batches; batch++) {
-      const aSlice = a.data.subarray(aIndex[batch]! * m * k, (aIndex[batch]! + 1) * m * k);
-      const bSlice = b.data.subarray(bIndex[batch]! * k * n, (bIndex[batch]! + 1) * k * n);
-      kernels.batchMatmul(aSlice, bSlice, out.data.subarray(batch * m * n, (batch + 1) * m * n), shape);
+      memory.batchMatmul(a.address + aIndex[batch]! * m * k * 4, b.address + bIndex[batch]! * k * n * 4, out.address + batch * m * n * 4, shape);
     }
   };
 }
@@ -84,25 +83,9 @@ function planSoftmax(node: XnnNodeOf<'Softmax'>, context: PlanContext): Step {
   const input = context.float(node.inputId, node);
   const width = input.shape[input.shape.length - 1] ?? 1;
   const out = context.output(node.outputId, input.shape);
-  const n = numelOf(input.shape);
-  const f = Math.fround;
-  return () => {
-    const x = input.data;
-    const o = out.data;
-    for (let start = 0; start < n; start += width) {
-      const end = start + width;
-      let max = -Infinity;
-      for (let i = start; i < end; i++) max = Math.max(max, x[i]!);
-      let sum = 0;
-      for (let i = start; i < end; i++) {
-        const e = f(Math.exp(f(x[i]! - max)));
-        o[i] = e;
-        sum = f(sum + e);
-      }
-      const reciprocal = f(1 / sum);
-      for (let i = start; i < end; i++) o[i] = o[i]! * reciprocal;
-    }
-  };
+  const rows = width === 0 ? 0 : numelOf(input.shape) / width;
+  const { memory } = context;
+  return () => memory.softmax(input.address, out.address, rows, width);
 }
 
 /** Planners of the matrix node kinds. */

@@ -13,7 +13,7 @@ import { createXnnKernels } from '../kernels/create-xnn-kernels.js';
 import { typescriptXnnKernels } from '../kernels/typescript-kernels.js';
 import type { PreparedLinear, XnnKernels } from '../kernels/xnn-kernels.js';
 import { XNNPACK_BACKEND_ID, compileGraph } from './compiled-graph.js';
-import { type GraphResources, nodePlanners, runGraph } from './interpreter.js';
+import { type GraphResources, nodePlanners, releaseGraphMemory, runGraph } from './interpreter.js';
 
 /** Options of `xnnpackRuntime`. */
 export interface XnnpackRuntimeOptions {
@@ -58,12 +58,13 @@ export function xnnpackRuntime(options: XnnpackRuntimeOptions = {}): RuntimeBack
         for (const prepared of linears.values()) kernelSet.releaseLinear(prepared);
         throw error;
       }
-      return { graph, kernels: kernelSet, linears, buffers: new Map(), plans: new Map() };
+      return { graph, kernels: kernelSet, linears, constants: new Map(), arena: undefined, plans: new Map() };
     },
     execute(handle, args) {
       runGraph(handle, planners, args);
     },
     destroy(handle) {
+      releaseGraphMemory(handle);
       for (const prepared of handle.linears.values()) handle.kernels.releaseLinear(prepared);
     },
   });
