@@ -24,13 +24,18 @@ export type MetaValue =
 
 const indexCache = new WeakMap<OperatorSchema, Map<string, number>>();
 
-export function argumentIndex(schema: OperatorSchema, name: string): number {
+/** Argument positions by name (built once per schema). */
+export function argumentIndices(schema: OperatorSchema): ReadonlyMap<string, number> {
   let map = indexCache.get(schema);
   if (!map) {
     map = new Map(schema.args.map((a, i) => [a.name, i]));
     indexCache.set(schema, map);
   }
-  const index = map.get(name);
+  return map;
+}
+
+export function argumentIndex(schema: OperatorSchema, name: string): number {
+  const index = argumentIndices(schema).get(name);
   if (index === undefined) throw new ShapeError(`${schema.name}.${schema.overload} has no argument '${name}'`);
   return index;
 }

@@ -8,7 +8,7 @@ import { ExecutionError } from '../errors.js';
 import type { Argument } from '../ir/argument.js';
 import { Tensor } from '../kernels/tensor.js';
 import type { ScalarType } from '../scalar-type.js';
-import { argumentIndex } from './meta-args.js';
+import { argumentIndex, argumentIndices } from './meta-args.js';
 import type { RuntimeValue } from './runtime-value.js';
 import type { OperatorSchema } from './schema.js';
 
@@ -24,15 +24,21 @@ export function scalarKindsOf(args: readonly Argument[]): (ScalarKind | null)[] 
 }
 
 export class RuntimeArgs {
+  /** The schema's argument positions, looked up once: kernels read arguments by name on every call. */
+  private readonly indices: ReadonlyMap<string, number>;
+
   constructor(
     readonly schema: OperatorSchema,
     readonly values: readonly RuntimeValue[],
     /** Per argument, how a Scalar was written, when the caller knows (graph literals, EValue tags). */
     readonly scalarKinds?: readonly (ScalarKind | null)[],
-  ) {}
+  ) {
+    this.indices = argumentIndices(schema);
+  }
 
   value(name: string): RuntimeValue {
-    return this.values[argumentIndex(this.schema, name)] ?? null;
+    const index = this.indices.get(name) ?? argumentIndex(this.schema, name);
+    return this.values[index] ?? null;
   }
 
   fail(message: string): never {
