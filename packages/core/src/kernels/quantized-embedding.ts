@@ -8,7 +8,7 @@
 
 import { InvalidArgumentError } from '../errors.js';
 import { ScalarType, scalarTypeName } from '../scalar-type.js';
-import { readNumbers, writeNumbers } from './access.js';
+import { readScalar, writeNumbers } from './access.js';
 import type { DequantizeArithmetic } from './quantize.js';
 import { Tensor } from './tensor.js';
 
@@ -62,7 +62,9 @@ export interface QuantizedEmbedding {
 
 /**
  * Writes the dequantized rows `indices` of the table into `out` ([...indices.shape, dim]), each
- * element `(q − zero_point) · scale` with the reference's arithmetic.
+ * element `(q − zero_point) · scale` with the reference's arithmetic. Only the looked-up rows'
+ * scales and zero points are read, once per group, and every index is checked before anything
+ * is written: a decode step looks up one row of a table with tens of thousands.
  */
 export function quantizedEmbeddingLookup(table: QuantizedEmbedding, arithmetic: DequantizeArithmetic, out: Tensor): void {
   const { weight, bits, scales, zeroPoints, indices } = table;
@@ -71,21 +73,25 @@ export function quantizedEmbeddingLookup(table: QuantizedEmbedding, arithmetic: 
   const dim = stride * valuesPerByte(bits);
   const groups = scales.rank === 2 ? scales.shape[1]! : 1;
   const groupSize = dim / groups;
-  const scaleData = readNumbers(scales);
-  const zeroPointData = zeroPoints ? readNumbers(zeroPoints) : null;
-  const positions = readNumbers(indices);
-  const data = weight.data as Uint8Array | Int8Array;
-  const result = new Float64Array(positions.length * dim);
-  const { difference, product } = arithmetic;
-  for (let i = 0; i < positions.length; i++) {
-    const index = positions[i]!;
+  const count = indices.numel;
+  for (let i = 0; i < count; i++) {
+    const index = readScalar(indices, i);
     if (!(index >= 0 && index < rows)) throw new InvalidArgumentError('indices', `index ${index} out of range for an embedding table of ${rows} rows`);
+  }
+  const data = weight.data as Uint8Array | Int8Array;
+  const result = out.dtype === ScalarType.FLOAT ? (out.data as Float32Array) : new Float64Array(count * dim);
+  const { difference, product } = arithmetic;
+  for (let i = 0; i < count; i++) {
+    const index = readScalar(indices, i);
     const base = index * stride;
-    for (let j = 0; j < dim; j++) {
-      const parameter = index * groups + Math.floor(j / groupSize);
-      const zeroPoint = zeroPointData ? zeroPointData[parameter]! : 0;
-      result[i * dim + j] = product(difference(packedValue(data, base, j, bits) - zeroPoint) * arithmetic.scale(scaleData[parameter]!));
+    for (let group = 0; group < groups; group++) {
+      const parameter = index * groups + group;
+      const scale = arithmetic.scale(readScalar(scales, parameter));
+      const zeroPoint = zeroPoints ? readScalar(zeroPoints, parameter) : 0;
+      const start = group * groupSize;
+      const end = start + groupSize;
+      for (let j = start; j < end; j++) result[i * dim + j] = product(difference(packedValue(data, base, j, bits) - zeroPoint) * scale);
     }
   }
-  writeNumbers(out, result);
+  if (result !== out.data) writeNumbers(out, result);
 }
