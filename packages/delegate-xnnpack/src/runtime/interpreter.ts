@@ -11,6 +11,8 @@ import { ExecutionError, Tensor } from '@etch/core';
 import type { RuntimeValue } from '@etch/core';
 import { ScalarType } from '@etch/core';
 import type { NodeKind } from '../format/table-layouts.js';
+import { type AttentionPattern, findAttentionPatterns } from './attention-pattern.js';
+import { type HostInput, planAttention } from './attention-planner.js';
 import { type CompiledGraph, valueIdsOf } from './compiled-graph.js';
 import { type NodePlanner, elementwisePlanners } from './elementwise-planners.js';
 import type { PreparedLinear, XnnKernels } from '../kernels/xnn-kernels.js';
@@ -33,9 +35,18 @@ function argumentTensor(args: readonly RuntimeValue[], index: number, role: stri
 
 /** The graph planned for one set of input shapes. */
 interface GraphPlan {
-  readonly inputs: readonly FloatSlot[];
+  /** Arena slots the external inputs are copied into, or (read in place by attention) none. */
+  readonly inputs: readonly (FloatSlot | undefined)[];
+  /** External inputs attention reads from the call's arguments, by input index. */
+  readonly hostInputs: ReadonlyMap<number, HostInput>;
   readonly steps: readonly Step[];
   readonly outputs: readonly FloatSlot[];
+}
+
+/** How graphs are planned. */
+export interface PlanOptions {
+  /** Compute attention over the cache positions its mask leaves open (see `attention-planner.ts`). */
+  readonly fuseAttention: boolean;
 }
 
 /** How many input-shape sets keep their plan (a decoder uses two: prefill and one token). */
@@ -74,26 +85,59 @@ function clampStep(context: PlanContext, out: FloatSlot, min: number, max: numbe
   };
 }
 
-/** Index of the last node reading each value; graph outputs are read after every node. */
-function lastUses(graph: CompiledGraph): Map<number, number> {
+/**
+ * Index of the last node reading each value; graph outputs are read after every node, and the
+ * operands of a fused attention when its step runs.
+ */
+function lastUses(graph: CompiledGraph, patterns: Iterable<AttentionPattern>): Map<number, number> {
   const last = new Map<number, number>();
   graph.nodes.forEach((node, index) => {
     for (const id of valueIdsOf(node)) last.set(id, index);
   });
+  for (const pattern of patterns) {
+    for (const id of [pattern.queryId, pattern.maskId, pattern.key.id, pattern.value.id]) last.set(id, Math.max(last.get(id) ?? -1, pattern.at));
+  }
   for (const output of graph.outputs) last.set(output.id, Infinity);
   return last;
 }
 
-function buildPlan(handle: GraphResources, planners: ReadonlyMap<NodeKind, NodePlanner>, shapes: readonly (readonly number[])[]): GraphPlan {
+function buildPlan(handle: GraphResources, planners: ReadonlyMap<NodeKind, NodePlanner>, shapes: readonly (readonly number[])[], options: PlanOptions): GraphPlan {
   const { graph } = handle;
-  const context = new PlanContext(graph, handle.kernels, handle.linears, handle.constants, lastUses(graph));
-  const inputs = graph.inputs.map((input, index) => context.output(input.id, shapes[index]!));
+  const patterns = options.fuseAttention ? findAttentionPatterns(graph) : new Map<number, AttentionPattern>();
+  const context = new PlanContext(graph, handle.kernels, handle.linears, handle.constants, lastUses(graph, patterns.values()));
+  const hostInputs = new Map<number, HostInput>();
+  for (const pattern of patterns.values()) {
+    for (const { inputIndex } of [pattern.key, pattern.value]) {
+      if (inputIndex !== undefined) hostInputs.set(inputIndex, { data: new Float32Array(0), shape: shapes[inputIndex]! });
+    }
+  }
+  const inputs = graph.inputs.map((input, index) => (hostInputs.has(index) ? undefined : context.output(input.id, shapes[index]!)));
+  const covered = new Set([...patterns.values()].flatMap((pattern) => [...pattern.covered]));
   const steps: Step[] = [];
-  graph.nodes.forEach((node, index) => {
+  const planNode = (node: XnnNode) => {
     const step = planners.get(node.kind)!(node as never, context);
     if (step) steps.push(step);
     if (node.outputMinMax && (node.outputMinMax.min !== -Infinity || node.outputMinMax.max !== Infinity)) {
       steps.push(clampStep(context, context.float((node as { outputId: number }).outputId, node), node.outputMinMax.min, node.outputMinMax.max));
+    }
+  };
+  const fallback = {
+    planNode: (index: number) => planNode(graph.nodes[index]!),
+    materialize(inputIndex: number) {
+      const host = hostInputs.get(inputIndex)!;
+      const slot = context.output(graph.inputs[inputIndex]!.id, host.shape);
+      const count = numelOf(host.shape);
+      steps.push(() => context.memory.floats().set(host.data.subarray(0, count), slot.address >> 2));
+      return slot;
+    },
+  };
+  graph.nodes.forEach((node, index) => {
+    const pattern = patterns.get(index);
+    if (pattern) {
+      const step = planAttention(pattern, context, graph.nodes, hostInputs, fallback);
+      if (step) steps.push(step);
+    } else if (!covered.has(index)) {
+      planNode(node);
     }
     context.retire(index);
   });
@@ -106,14 +150,14 @@ function buildPlan(handle: GraphResources, planners: ReadonlyMap<NodeKind, NodeP
     handle.arena = { address: handle.kernels.activations.allocate(bytes), bytes };
   }
   context.rebase(handle.arena.address);
-  return { inputs, steps, outputs };
+  return { inputs, hostInputs, steps, outputs };
 }
 
 /**
  * Executes a compiled graph with the delegate call's arguments (inputs, then outputs, by external
  * id), using its fully connected layers prepared in its kernels, its plans and its arena.
  */
-export function runGraph(handle: GraphResources, planners: ReadonlyMap<NodeKind, NodePlanner>, args: readonly RuntimeValue[]): void {
+export function runGraph(handle: GraphResources, planners: ReadonlyMap<NodeKind, NodePlanner>, args: readonly RuntimeValue[], options: PlanOptions): void {
   const { graph } = handle;
   const tensors = graph.inputs.map((input) => {
     const tensor = argumentTensor(args, input.externalId!, 'input');
@@ -125,7 +169,7 @@ export function runGraph(handle: GraphResources, planners: ReadonlyMap<NodeKind,
   const key = tensors.map((tensor) => tensor.shape.join(',')).join(';');
   let plan = handle.plans.get(key);
   if (plan === undefined) {
-    plan = buildPlan(handle, planners, tensors.map((tensor) => tensor.shape));
+    plan = buildPlan(handle, planners, tensors.map((tensor) => tensor.shape), options);
     if (handle.plans.size >= PLANS_KEPT) handle.plans.delete(handle.plans.keys().next().value!);
     handle.plans.set(key, plan);
   }
@@ -134,7 +178,9 @@ export function runGraph(handle: GraphResources, planners: ReadonlyMap<NodeKind,
   tensors.forEach((tensor, index) => {
     const data = tensor.data as Float32Array;
     const count = numelOf(tensor.shape);
-    memory.set(data.length === count ? data : data.subarray(0, count), plan.inputs[index]!.address >> 2);
+    const slot = plan.inputs[index];
+    if (slot) memory.set(data.length === count ? data : data.subarray(0, count), slot.address >> 2);
+    else plan.hostInputs.get(index)!.data = data;
   });
   for (const step of plan.steps) step();
   memory = activations.floats();

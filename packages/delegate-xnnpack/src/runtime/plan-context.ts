@@ -62,6 +62,8 @@ export class PlanContext {
   private readonly roots = new Map<number, number>();
   /** Arena blocks of live roots: offset, and the last node reading the root or an alias of it. */
   private readonly live = new Map<number, { offset: number; lastUse: number }>();
+  /** Ids of scratch blocks, counting down from -1 so they never meet a value id. */
+  private temporaries = 0;
   readonly memory: ActivationMemory;
 
   constructor(
@@ -86,6 +88,11 @@ export class PlanContext {
     this.roots.set(id, id);
     this.live.set(id, { offset, lastUse: this.lastUse.get(id) ?? -1 });
     return slot;
+  }
+
+  /** A scratch block of `shape` for the node being planned, free again after it. */
+  temporary(shape: readonly number[]): FloatSlot {
+    return this.output(--this.temporaries, shape);
   }
 
   /** A slot for value `id` sharing `input`'s data (value `inputId`) under `shape`. */

@@ -23,6 +23,12 @@ export interface XnnpackRuntimeOptions {
    * or a kernel set the caller created.
    */
   readonly kernels?: 'auto' | 'wasm-simd' | 'wasm' | 'typescript' | XnnKernels;
+  /**
+   * Run each attention (Q·Kᵀ, scale, additive mask, softmax, ·V) as one step over the cache
+   * positions the mask leaves open, reading a static KV cache in place (default true). The
+   * results are the graph's up to summation order; false runs every node as lowered.
+   */
+  readonly fuseAttention?: boolean;
 }
 
 /** A loaded payload: the compiled graph and its layers prepared in the kernel set. */
@@ -40,6 +46,7 @@ function kernelsFor(choice: NonNullable<XnnpackRuntimeOptions['kernels']>): Prom
 /** The XNNPACK runtime backend, for `Module.load(bytes, { backends: [xnnpackRuntime()] })`. */
 export function xnnpackRuntime(options: XnnpackRuntimeOptions = {}): RuntimeBackend<XnnpackHandle> {
   const planners = nodePlanners();
+  const planOptions = { fuseAttention: options.fuseAttention ?? true };
   const supported = new Set<string>(planners.keys());
   let kernels: Promise<XnnKernels> | undefined;
   return defineRuntimeBackend<XnnpackHandle>({
@@ -61,7 +68,7 @@ export function xnnpackRuntime(options: XnnpackRuntimeOptions = {}): RuntimeBack
       return { graph, kernels: kernelSet, linears, constants: new Map(), arena: undefined, plans: new Map() };
     },
     execute(handle, args) {
-      runGraph(handle, planners, args);
+      runGraph(handle, planners, args, planOptions);
     },
     destroy(handle) {
       releaseGraphMemory(handle);
