@@ -20,6 +20,7 @@ import type { ConstantData, InputSpec } from '../ir/program.js';
 import { quantizeSymmetric } from '../kernels/quantize.js';
 import type { Pass } from '../passes/pass.js';
 import { ScalarType } from '../scalar-type.js';
+import { quantizeLeastSquares } from './least-squares-scales.js';
 import { QuantizationCache } from './quantized-constant.js';
 
 export interface LinearQuantizationOptions {
@@ -31,8 +32,13 @@ export interface LinearQuantizationOptions {
   readonly activations: 'dynamic-per-token' | 'none';
   /** Which linears to quantize (default: every linear whose weight is a 2-D float parameter). */
   readonly include?: (node: Node) => boolean;
-  /** Choose each group's scale by least squared error instead of the max (see quantizeSymmetric). */
+  /** Choose each group's scale by least squared error instead of the max (see quantizeLeastSquares). */
   readonly searchScale?: boolean;
+  /**
+   * The dtype the delegate reads group-wise (blockwise) scales in, when coarser than the weights'
+   * (XNNPACK: bfloat16); searched scales are chosen already rounded to it.
+   */
+  readonly groupScaleDtype?: ScalarType;
   /**
    * Bits for the graph's last linear — a causal LM's output head — when they differ from
    * `weightBits`: 4-bit recipes keep the head at 8 bits per channel, as llama.cpp keeps
@@ -80,7 +86,10 @@ export function quantizeLinears(options: LinearQuantizationOptions): Pass {
           constants.get(target)!,
           key,
           { values: { dtype: ScalarType.CHAR, shape: [rows, columns] }, scales: { dtype: ScalarType.FLOAT, shape: groups === 1 ? [rows] : [rows, groups] } },
-          (w) => quantizeSymmetric(w, bits, groupSize, range, { searchScale: options.searchScale ?? false }),
+          (w) =>
+            options.searchScale
+              ? quantizeLeastSquares(w, groupSize, range, { scaleDtype: groups > 1 ? options.groupScaleDtype : undefined })
+              : quantizeSymmetric(w, bits, groupSize, range),
         );
         const suffix = bits === 4 && groups > 1 ? `q${bits}g${groupSize}` : `q${bits}`;
         const values = addConstant(`${target}.${suffix}.values`, quantized.values, quantized.values);
