@@ -5,7 +5,7 @@
 import { ScalarType, Tensor } from '@etch/core';
 import { describe, expect, it } from 'vitest';
 import { writeXnnPayload } from '../format/payload.js';
-import type { XnnGraph, XnnNode, XnnValue } from '../format/xnn-graph.js';
+import type { XnnGraph, XnnValue } from '../format/xnn-graph.js';
 import { findAttentionPatterns } from './attention-pattern.js';
 import { compileGraph } from './compiled-graph.js';
 import { readXnnPayload } from '../format/payload.js';
@@ -47,17 +47,17 @@ const attentionGraph: XnnGraph = {
     tensor(12, [BATCH, ROWS, CACHE]),
     tensor(13, [BATCH, ROWS, DIM], { externalId: 4, flags: OUTPUT }),
   ],
-  nodes: ([
-    { kind: 'StaticReshape', numDims: 3, newShape: [BATCH, CACHE, DIM], inputId: 1, outputId: 4, flags: 0 },
-    { kind: 'StaticReshape', numDims: 3, newShape: [BATCH, CACHE, DIM], inputId: 2, outputId: 5, flags: 0 },
-    { kind: 'BatchMatrixMultiply', input1Id: 0, input2Id: 4, outputId: 6, flags: 1 },
-    { kind: 'Multiply', input1Id: 6, input2Id: 7, outputId: 8, flags: 0 },
-    { kind: 'StaticReshape', numDims: 4, newShape: [1, BATCH, 0, CACHE], inputId: 8, outputId: 9, flags: 0 },
-    { kind: 'Add', input1Id: 9, input2Id: 3, outputId: 10, flags: 0 },
-    { kind: 'StaticReshape', numDims: 3, newShape: [BATCH, 0, CACHE], inputId: 10, outputId: 11, flags: 0 },
-    { kind: 'Softmax', inputId: 11, outputId: 12, flags: 0 },
-    { kind: 'BatchMatrixMultiply', input1Id: 12, input2Id: 5, outputId: 13, flags: 0 },
-  ] as Omit<XnnNode, 'debugHandle'>[]).map((node, debugHandle) => ({ ...node, debugHandle }) as XnnNode),
+  nodes: [
+    { kind: 'StaticReshape', numDims: 3, newShape: [BATCH, CACHE, DIM], inputId: 1, outputId: 4, flags: 0, debugHandle: 0 },
+    { kind: 'StaticReshape', numDims: 3, newShape: [BATCH, CACHE, DIM], inputId: 2, outputId: 5, flags: 0, debugHandle: 1 },
+    { kind: 'BatchMatrixMultiply', input1Id: 0, input2Id: 4, outputId: 6, flags: 1, debugHandle: 2 },
+    { kind: 'Multiply', input1Id: 6, input2Id: 7, outputId: 8, flags: 0, debugHandle: 3 },
+    { kind: 'StaticReshape', numDims: 4, newShape: [1, BATCH, 0, CACHE], inputId: 8, outputId: 9, flags: 0, debugHandle: 4 },
+    { kind: 'Add', input1Id: 9, input2Id: 3, outputId: 10, flags: 0, debugHandle: 5 },
+    { kind: 'StaticReshape', numDims: 3, newShape: [BATCH, 0, CACHE], inputId: 10, outputId: 11, flags: 0, debugHandle: 6 },
+    { kind: 'Softmax', inputId: 11, outputId: 12, flags: 0, debugHandle: 7 },
+    { kind: 'BatchMatrixMultiply', input1Id: 12, input2Id: 5, outputId: 13, flags: 0, debugHandle: 8 },
+  ],
 };
 const payload = writeXnnPayload(attentionGraph, new Uint8Array(Float32Array.of(0.5).buffer));
 
