@@ -35,6 +35,8 @@ function argumentTensor(args: readonly RuntimeValue[], index: number, role: stri
 
 /** The graph planned for one set of input shapes. */
 interface GraphPlan {
+  /** The input shapes the plan is for. */
+  readonly shapes: readonly (readonly number[])[];
   /** Arena slots the external inputs are copied into, or (read in place by attention) none. */
   readonly inputs: readonly (FloatSlot | undefined)[];
   /** External inputs attention reads from the call's arguments, by input index. */
@@ -64,7 +66,15 @@ export interface GraphResources {
   arena: { readonly address: number; readonly bytes: number } | undefined;
   /** Plans by input shapes, oldest first; all placed in the current arena. */
   readonly plans: Map<string, GraphPlan>;
+  /** The plan the previous call ran, checked first: decoding calls with the same shapes. */
+  lastPlan: GraphPlan | undefined;
 }
+
+const fits = (plan: GraphPlan, tensors: readonly Tensor[]) =>
+  tensors.every((tensor, index) => {
+    const shape = plan.shapes[index]!;
+    return tensor.shape.length === shape.length && tensor.shape.every((d, i) => d === shape[i]);
+  });
 
 /** Frees a handle's arena and constants. */
 export function releaseGraphMemory(handle: GraphResources): void {
@@ -74,6 +84,7 @@ export function releaseGraphMemory(handle: GraphResources): void {
   handle.arena = undefined;
   handle.constants.clear();
   handle.plans.clear();
+  handle.lastPlan = undefined;
 }
 
 function clampStep(context: PlanContext, out: FloatSlot, min: number, max: number): Step {
@@ -147,10 +158,11 @@ function buildPlan(handle: GraphResources, planners: ReadonlyMap<NodeKind, NodeP
     // A larger arena moves every block: plans placed in the old one are rebuilt when next used.
     if (handle.arena) handle.kernels.activations.release(handle.arena.address);
     handle.plans.clear();
+    handle.lastPlan = undefined;
     handle.arena = { address: handle.kernels.activations.allocate(bytes), bytes };
   }
   context.rebase(handle.arena.address);
-  return { inputs, hostInputs, steps, outputs };
+  return { shapes, inputs, hostInputs, steps, outputs };
 }
 
 /**
@@ -166,12 +178,16 @@ export function runGraph(handle: GraphResources, planners: ReadonlyMap<NodeKind,
     if (tensor.shape.length > 6) throw new ExecutionError(`XnnpackBackend: input ${input.externalId} has ${tensor.shape.length} dimensions; XNNPACK allows at most 6`);
     return tensor;
   });
-  const key = tensors.map((tensor) => tensor.shape.join(',')).join(';');
-  let plan = handle.plans.get(key);
+  let plan = handle.lastPlan !== undefined && fits(handle.lastPlan, tensors) ? handle.lastPlan : undefined;
   if (plan === undefined) {
-    plan = buildPlan(handle, planners, tensors.map((tensor) => tensor.shape), options);
-    if (handle.plans.size >= PLANS_KEPT) handle.plans.delete(handle.plans.keys().next().value!);
-    handle.plans.set(key, plan);
+    const key = tensors.map((tensor) => tensor.shape.join(',')).join(';');
+    plan = handle.plans.get(key);
+    if (plan === undefined) {
+      plan = buildPlan(handle, planners, tensors.map((tensor) => [...tensor.shape]), options);
+      if (handle.plans.size >= PLANS_KEPT) handle.plans.delete(handle.plans.keys().next().value!);
+      handle.plans.set(key, plan);
+    }
+    handle.lastPlan = plan;
   }
   const { activations } = handle.kernels;
   let memory = activations.floats();

@@ -86,4 +86,36 @@ describe('xnnpackRuntime', () => {
     );
     await expect(run(payload, [floats([2], [1, 2])], [[2]], new Uint8Array(8))).rejects.toThrow(/exceeds the 8-byte constant region/);
   });
+
+  it('plans per input shape: alternating and growing shapes give the same results as fresh runs', async () => {
+    // x [n, 3] → × constant [3] → softmax → + x: the arena grows when a longer input arrives.
+    const constant = new Uint8Array(Float32Array.of(0.5, -1, 2).buffer);
+    const definition = graph(
+        [
+          { kind: 'Multiply', input1Id: 0, input2Id: 1, outputId: 2, flags: 0, debugHandle: 0 },
+          { kind: 'Softmax', inputId: 2, outputId: 3, flags: 0, debugHandle: 1 },
+          { kind: 'Add', input1Id: 3, input2Id: 0, outputId: 4, flags: 0, debugHandle: 2 },
+        ],
+        [tensor(0, [8, 3], { externalId: 0, flags: 1 }), tensor(1, [3], undefined, 1), tensor(2, [8, 3]), tensor(3, [8, 3]), tensor(4, [8, 3], { externalId: 1, flags: 2 })],
+        2,
+        [{ kind: 'named', key: '', size: 0n }, { kind: 'inline', offset: 0n, size: 12n }],
+      );
+    const payload = writeXnnPayload(definition, constant);
+    const input = (rows: number) => floats([rows, 3], Array.from({ length: rows * 3 }, (_, i) => Math.sin(i + rows)));
+    const once = async (rows: number) => {
+      const fresh = xnnpackRuntime({ kernels: 'auto' });
+      const freshHandle = await fresh.init(payload, [], { methodName: 'forward', namedData: noNamedData });
+      const output = Tensor.zeros(ScalarType.FLOAT, [rows, 3]);
+      fresh.execute(freshHandle, [input(rows), output]);
+      return output.data as Float32Array;
+    };
+    const runtime = xnnpackRuntime({ kernels: 'auto' });
+    const handle = await runtime.init(payload, [], { methodName: 'forward', namedData: noNamedData });
+    for (const rows of [2, 1, 2, 8, 1, 5, 2]) {
+      const output = Tensor.zeros(ScalarType.FLOAT, [rows, 3]);
+      runtime.execute(handle, [input(rows), output]);
+      expect([...(output.data as Float32Array)], `${rows} rows`).toEqual([...(await once(rows))]);
+    }
+    runtime.destroy?.(handle);
+  });
 });

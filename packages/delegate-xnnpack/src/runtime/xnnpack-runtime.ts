@@ -65,7 +65,7 @@ export function xnnpackRuntime(options: XnnpackRuntimeOptions = {}): RuntimeBack
         for (const prepared of linears.values()) kernelSet.releaseLinear(prepared);
         throw error;
       }
-      return { graph, kernels: kernelSet, linears, constants: new Map(), arena: undefined, plans: new Map() };
+      return { graph, kernels: kernelSet, linears, constants: new Map(), arena: undefined, plans: new Map(), lastPlan: undefined };
     },
     execute(handle, args) {
       runGraph(handle, planners, args, planOptions);
