@@ -53,4 +53,14 @@ describe('quantizeLinears', () => {
     const dequantizers = program.graph.nodes.filter((node) => node.target?.startsWith('quantized_decomposed::dequantize_per_channel')).map((node) => node.target);
     expect(dequantizers).toEqual(['quantized_decomposed::dequantize_per_channel_group', 'quantized_decomposed::dequantize_per_channel_group']);
   });
+
+  it('quantizes linears the group size does not divide per channel, at ungroupedBits', () => {
+    const keys = (program: ExportedProgram) => [...program.constants.keys()].filter((key) => key.includes('.q'));
+    const fallback = (ungroupedBits?: 8) => quantizeLinears({ weightBits: 4, groupSize: 48, activations: 'none', ungroupedBits }).run(twoLinears(), { registry });
+    expect(keys(fallback())).toEqual(['w1.q4.values', 'w1.q4.scales', 'head.q4.values', 'head.q4.scales']);
+    const program = fallback(8);
+    expect(keys(program)).toEqual(['w1.q8.values', 'w1.q8.scales', 'head.q8.values', 'head.q8.scales']);
+    const ranges = program.graph.nodes.filter((node) => node.target === 'quantized_decomposed::dequantize_per_channel').map((node) => node.args.slice(4, 6));
+    expect(ranges).toEqual(Array(2).fill([{ kind: 'int', value: -127 }, { kind: 'int', value: 127 }]));
+  });
 });

@@ -7,7 +7,8 @@
  *     s, z = quantized_decomposed::choose_qparams_per_token_asymmetric(x, int8)
  *     x' = dequantize_per_token(quantize_per_token(x, s, z, -128, 127, int8), s, z, -128, 127, int8, float32)
  *   weights, symmetric per output channel (8-bit, [-127, 127]) or per group of the input
- *   dimension (4-bit, [-8, 7]; per channel when the group size does not divide it):
+ *   dimension (4-bit, [-8, 7]; per channel, or 8-bit with `ungroupedBits: 8`, when the group size
+ *   does not divide it):
  *     W' = dequantize_per_channel(Wq, scales, None, 0, -127, 127, int8)
  *     W' = dequantize_per_channel_group(Wq, scales, None, -8, 7, int8, group_size, float32)
  *   y = aten::linear(x', W', bias)
@@ -45,6 +46,12 @@ export interface LinearQuantizationOptions {
    * `output.weight` at higher precision, because its errors land directly on the logits.
    */
   readonly outputLayerBits?: 8 | 4;
+  /**
+   * Bits for a 4-bit linear whose input width the group size does not divide (default 4, one scale
+   * per output channel across the whole row — the coarsest 4-bit grid there is; torchao's 8da4w
+   * quantizer leaves such linears in fp32). 8 quantizes them as 8-bit linears, per channel.
+   */
+  readonly ungroupedBits?: 8 | 4;
 }
 
 export function weightRange(bits: 8 | 4): { quantMin: number; quantMax: number } {
@@ -69,16 +76,17 @@ export function quantizeLinears(options: LinearQuantizationOptions): Pass {
       const outputLayer = graph.nodes.filter((node) => node.kind === 'call' && node.target === 'aten::linear').at(-1);
       for (const node of [...graph.nodes]) {
         if (node.kind !== 'call' || node.target !== 'aten::linear') continue;
-        const bits = node === outputLayer && options.outputLayerBits ? options.outputLayerBits : options.weightBits;
-        const range = weightRange(bits);
         const [input, weight, bias] = node.args;
         if (input?.kind !== 'node' || weight?.kind !== 'node' || !parameterOf.has(weight.node)) continue;
         const weightMeta = graph.tensorMetaOf(weight);
         if (weightMeta.shape.length !== 2 || weightMeta.dtype !== ScalarType.FLOAT || (options.include && !options.include(node))) continue;
         const [rows, columns] = weightMeta.shape as [number, number];
         const target = parameterOf.get(weight.node)!;
+        let bits = node === outputLayer && options.outputLayerBits ? options.outputLayerBits : options.weightBits;
         const requested = bits === 4 ? (options.groupSize ?? 32) : columns;
         if (!Number.isInteger(requested) || requested < 1) throw new InvalidArgumentError('groupSize', `must be a positive integer, got ${requested}`);
+        if (columns % requested !== 0) bits = options.ungroupedBits ?? bits;
+        const range = weightRange(bits);
         const groupSize = columns % requested === 0 ? requested : columns;
         const groups = columns / groupSize;
         const key = `${bits}:${groupSize}${options.searchScale ? ':searched' : ''}`;
