@@ -16,8 +16,9 @@ describe('xnnpackRecipes', () => {
     }
     expect(resolveRecipe('xnnpack', recipes).passes!.map((pass) => pass.name)).toEqual([]);
     expect(resolveRecipe('xnnpack_q8', recipes).passes!.map((pass) => pass.name)).toEqual(['quantize-linears-8da8w', 'quantize-embeddings-8bit']);
-    expect(resolveRecipe('xnnpack_8da4w', recipes).passes!.map((pass) => pass.name)).toEqual(['quantize-linears-8da4w-searched']);
+    expect(resolveRecipe('xnnpack_8da4w', recipes).passes!.map((pass) => pass.name)).toEqual(['quantize-linears-8da4w-searched', 'quantize-embeddings-8bit']);
     expect(recipes[1]!.description).toContain('8-bit embeddings');
+    expect(recipes[2]!.description).toContain('8-bit embeddings');
     expect(recipes[2]!.description).toContain('groups of 32');
   });
 

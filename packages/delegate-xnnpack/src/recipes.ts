@@ -4,7 +4,7 @@
  * (8da8w) and 4-bit grouped weights (8da4w), each optionally with quantized embeddings.
  */
 
-import { type EmbeddingQuantizationOptions, InvalidArgumentError, type Pass, type Recipe, quantizeEmbeddings, quantizeLinears } from '@etch/core';
+import { type EmbeddingQuantizationOptions, InvalidArgumentError, type Pass, type Recipe, ScalarType, quantizeEmbeddings, quantizeLinears } from '@etch/core';
 import { xnnpack } from './xnnpack-delegate.js';
 
 /** Options of `xnnpackRecipes`. */
@@ -13,10 +13,9 @@ export interface XnnpackRecipeOptions {
   readonly groupSize?: number;
   /**
    * How embedding tables are quantized (`-E bits,group` in ExecuTorch's scripts; the lookups run
-   * on portable kernels), for every recipe. By default `xnnpack_q8` stores them in 8 bits per row,
-   * so the table (often a fifth of a small model) shrinks with the linears; `xnnpack` and
-   * `xnnpack_8da4w` keep them fp32 (on stories260K, 8-bit embeddings cost 8da4w's already 4-bit
-   * model the last points of top-1 agreement with fp32). `false` keeps them fp32 everywhere.
+   * on portable kernels), for every recipe. By default `xnnpack_q8` and `xnnpack_8da4w` store them
+   * in 8 bits per row, so the table (often a fifth of a small model, more once the linears are
+   * 4-bit) shrinks with the linears; `xnnpack` keeps them fp32. `false` keeps them fp32 everywhere.
    */
   readonly embeddings?: EmbeddingQuantizationOptions | false;
 }
@@ -40,7 +39,6 @@ export function xnnpackRecipes(options: XnnpackRecipeOptions = {}): Recipe[] {
   const embeddings = (fallback: EmbeddingQuantizationOptions | false) => (options.embeddings === undefined ? fallback : options.embeddings);
   const fp32Embeddings = embeddings(false);
   const q8Embeddings = embeddings({ bits: 8 });
-  const q4Embeddings = fp32Embeddings;
   return [
     {
       name: 'xnnpack',
@@ -56,8 +54,12 @@ export function xnnpackRecipes(options: XnnpackRecipeOptions = {}): Recipe[] {
     },
     {
       name: 'xnnpack_8da4w',
-      description: `8da4w: linears with int4 weights in groups of ${groupSize} (error-minimizing scales; the output head in int8) and per-token dynamically quantized activations on XNNPACK${embeddingNote(q4Embeddings)}`,
-      passes: [quantizeLinears({ weightBits: 4, groupSize, activations: 'dynamic-per-token', searchScale: true, outputLayerBits: 8 }), ...embeddingPasses(q4Embeddings)],
+      description: `8da4w: linears with int4 weights in groups of ${groupSize} (least-squares scales; the output head and linears whose input width is not a multiple of ${groupSize} in int8) and per-token dynamically quantized activations on XNNPACK${embeddingNote(q8Embeddings)}`,
+      passes: [
+        // XNNPACK reads blockwise scales as bfloat16: pick the codes for those.
+        quantizeLinears({ weightBits: 4, groupSize, activations: 'dynamic-per-token', searchScale: true, groupScaleDtype: ScalarType.BFLOAT16, outputLayerBits: 8, ungroupedBits: 8 }),
+        ...embeddingPasses(q8Embeddings),
+      ],
       delegates,
     },
   ];

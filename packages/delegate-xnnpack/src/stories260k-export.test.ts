@@ -59,9 +59,9 @@ describe.skipIf(!checkpoint || !reference)('stories260K through the XNNPACK reci
       expect(reports[0]!.diagnostics.filter((diagnostic) => diagnostic.op === 'aten::linear')).toEqual([]);
       expect(methods.forward!.graph.nodes.filter((node) => node.target === 'aten::linear')).toEqual([]);
       if (recipeName !== 'xnnpack') {
-        // The quantization patterns went with their linears; only q8's 8-bit embedding lookup stays.
+        // The quantization patterns went with their linears; only the 8-bit embedding lookup stays.
         const left = methods.forward!.graph.nodes.filter((node) => node.target?.startsWith('quantized_decomposed::')).map((node) => node.target);
-        expect(left).toEqual(recipeName === 'xnnpack_q8' ? ['quantized_decomposed::embedding_byte.dtype'] : []);
+        expect(left).toEqual(['quantized_decomposed::embedding_byte.dtype']);
       }
     });
   }
