@@ -17,7 +17,7 @@ import type { ActivationMemory } from '../kernels/activation-memory.js';
 import type { CompiledGraph } from './compiled-graph.js';
 import type { XnnNode } from '../format/xnn-graph.js';
 import type { PreparedLinear, XnnKernels } from '../kernels/xnn-kernels.js';
-import { OffsetAllocator } from './offset-allocator.js';
+import { OffsetAllocator } from '../kernels/offset-allocator.js';
 
 /** An fp32 value of a plan: its shape and byte address in the activation memory. */
 export interface FloatSlot {

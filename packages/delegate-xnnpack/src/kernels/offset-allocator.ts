@@ -1,7 +1,7 @@
 /**
- * First-fit placement of blocks in an arena whose size is decided afterwards: offsets are
- * 64-byte aligned, freed blocks are coalesced and reused, and `highWater` is the arena size the
- * placements need.
+ * First-fit placement of blocks in a region that grows on demand: offsets are 64-byte aligned,
+ * freed blocks are coalesced and reused, and `highWater` is the size the placements need. The
+ * runtime sizes a plan's arena with it; `WasmHeap` places blocks in a WebAssembly memory with it.
  */
 
 const ALIGNMENT = 64;
@@ -33,6 +33,13 @@ export class OffsetAllocator {
     this.top = Math.max(this.top, offset + size);
     this.sizes.set(offset, size);
     return offset;
+  }
+
+  /** Bytes of the blocks currently placed. */
+  allocatedBytes(): number {
+    let total = 0;
+    for (const size of this.sizes.values()) total += size;
+    return total;
   }
 
   release(offset: number): void {
