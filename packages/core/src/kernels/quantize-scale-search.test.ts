@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ScalarType } from '../scalar-type.js';
+import { heavyTailedWeights as weights } from '../quant/quantization-test-support.js';
 import { quantizeSymmetric } from './quantize.js';
 import { Tensor } from './tensor.js';
 
-/** Deterministic weights with a heavy tail, as trained linears have. */
-function weights(rows: number, columns: number): Tensor {
-  let state = 12345;
-  const values = Float32Array.from({ length: rows * columns }, () => {
-    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-    const uniform = state / 2 ** 32 - 0.5;
-    return Math.sign(uniform) * Math.abs(uniform) ** 3 * 8;
-  });
-  return Tensor.fromArray(ScalarType.FLOAT, [rows, columns], values);
-}
 
 function groupErrors(w: Tensor, groupSize: number, searchScale: boolean): number[] {
   const { values, scales } = quantizeSymmetric(w, 4, groupSize, undefined, { searchScale });

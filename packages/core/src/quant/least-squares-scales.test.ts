@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { heavyTailedWeights as weights } from './quantization-test-support.js';
 import { bfloat16ToFloat, floatToBfloat16 } from '../kernels/access.js';
 import { quantizeSymmetric } from '../kernels/quantize.js';
 import { Tensor } from '../kernels/tensor.js';
@@ -7,16 +8,6 @@ import { quantizeLeastSquares } from './least-squares-scales.js';
 
 const INT4 = { quantMin: -8, quantMax: 7 };
 
-/** Deterministic weights with a heavy tail, as trained linears have. */
-function weights(rows: number, columns: number): Tensor {
-  let state = 12345;
-  const values = Float32Array.from({ length: rows * columns }, () => {
-    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-    const uniform = state / 2 ** 32 - 0.5;
-    return Math.sign(uniform) * Math.abs(uniform) ** 3 * 8;
-  });
-  return Tensor.fromArray(ScalarType.FLOAT, [rows, columns], values);
-}
 
 /** Squared error per group of `values · scales` against `w`. */
 function groupErrors(w: Tensor, groupSize: number, { values, scales }: { values: Tensor; scales: Tensor }): number[] {
